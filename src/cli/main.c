@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lacquer-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <gst/gst.h>
+
+#include "lq-elements.h"
+
+#include "lq-cli.h"
+
+typedef struct
+{
+  const char *name;
+  LqCliCommandFunc func;
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "demo", lq_cli_demo, N_("Write the synthesized demo album into a folder") },
+};
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n\n%s\n", _("Usage: lacquer-cli COMMAND [OPTION…] [ARG…]"), _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "\n%s\n", _("“lacquer-cli COMMAND --help” describes a command."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? LQ_CLI_EXIT_USAGE : LQ_CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      g_print ("%s\n", PACKAGE_STRING);
+      return LQ_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      {
+        gst_init (NULL, NULL);
+        lq_elements_init ();
+        return commands[i].func (argc - 1, argv + 1);
+      }
+
+  g_printerr (_("lacquer-cli: unknown command “%s”\n\n"), argv[1]);
+  print_usage (stderr);
+  return LQ_CLI_EXIT_USAGE;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lq-track.h"
+
+G_BEGIN_DECLS
+
+#define LQ_TYPE_PROJECT (lq_project_get_type ())
+
+G_DECLARE_FINAL_TYPE (LqProject, lq_project, LQ, PROJECT, GObject)
+
+LqProject  *lq_project_new                (void);
+const char *lq_project_get_title          (LqProject            *self);
+void        lq_project_set_title          (LqProject            *self,
+                                           const char           *title);
+const char *lq_project_get_artist         (LqProject            *self);
+void        lq_project_set_artist         (LqProject            *self,
+                                           const char           *artist);
+GListModel *lq_project_get_tracks         (LqProject            *self);
+guint       lq_project_get_n_tracks       (LqProject            *self);
+LqTrack    *lq_project_get_track          (LqProject            *self,
+                                           guint                 position);
+void        lq_project_append_track       (LqProject            *self,
+                                           LqTrack              *track);
+void        lq_project_add_files_async    (LqProject            *self,
+                                           GFile               **files,
+                                           guint                 n_files,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean    lq_project_add_files_finish   (LqProject            *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lq-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gst/gst.h>
+
+#include "lq-elements.h"
+
+#include "lq-application.h"
+#include "lq-preferences-window.h"
+#include "lq-window.h"
+
+struct _LqApplication
+{
+  AdwApplication parent_instance;
+
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (LqApplication, lq_application, ADW_TYPE_APPLICATION)
+
+static LqWindow *
+get_or_create_window (LqApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (lq_window_new (self));
+  return LQ_WINDOW (window);
+}
+
+static gboolean
+color_scheme_to_adw (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  const char *scheme = g_variant_get_string (variant, NULL);
+
+  if (g_strcmp0 (scheme, "light") == 0)
+    g_value_set_enum (value, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  else if (g_strcmp0 (scheme, "system") == 0)
+    g_value_set_enum (value, ADW_COLOR_SCHEME_DEFAULT);
+  else
+    g_value_set_enum (value, ADW_COLOR_SCHEME_PREFER_DARK);
+  return TRUE;
+}
+
+static void
+lq_application_about (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  LqApplication *self = user_data;
+  static const char *developers[] = { "The Lacquer developers", NULL };
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  adw_show_about_window (window,
+                         "application-name", _("Lacquer"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Lacquer developers"),
+                         "version", PACKAGE_VERSION,
+                         "website", "https://github.com/lacquer/lacquer",
+                         "issue-url", "https://github.com/lacquer/lacquer/issues",
+                         "developers", developers,
+                         "copyright", "© 2026 The Lacquer developers",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "comments", _("Master albums for CD and streaming: EQ, dynamics, imaging, "
+                                       "true-peak limiting, album sequencing, loudness and delivery."),
+                         NULL);
+}
+
+static void
+lq_application_preferences (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  LqApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  LqPreferencesWindow *prefs = lq_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), window);
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+lq_application_quit (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  LqApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Closing each window lets it ask about unsaved changes. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", lq_application_about },
+  { "preferences", lq_application_preferences },
+  { "quit", lq_application_quit },
+};
+
+static void
+lq_application_activate (GApplication *app)
+{
+  gtk_window_present (GTK_WINDOW (get_or_create_window (LQ_APPLICATION (app))));
+}
+
+static void
+lq_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  LqWindow *window = get_or_create_window (LQ_APPLICATION (app));
+
+  lq_window_add_files (window, files, n_files);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+lq_application_startup (GApplication *app)
+{
+  LqApplication *self = LQ_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+  static const char *add_accels[] = { "<Control>i", NULL };
+  static const char *help_accels[] = { "<Control>question", NULL };
+
+  G_APPLICATION_CLASS (lq_application_parent_class)->startup (app);
+
+  gst_init (NULL, NULL);
+  lq_elements_init ();
+
+  self->settings = g_settings_new (APP_ID);
+  g_settings_bind_with_mapping (self->settings, "color-scheme",
+                                adw_style_manager_get_default (), "color-scheme",
+                                G_SETTINGS_BIND_GET, color_scheme_to_adw, NULL, NULL, NULL);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-tracks", add_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+}
+
+static void
+lq_application_dispose (GObject *object)
+{
+  LqApplication *self = LQ_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lq_application_parent_class)->dispose (object);
+}
+
+static void
+lq_application_class_init (LqApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = lq_application_dispose;
+  app_class->activate = lq_application_activate;
+  app_class->open = lq_application_open;
+  app_class->startup = lq_application_startup;
+}
+
+static void
+lq_application_init (LqApplication *self)
+{
+}
+
+LqApplication *
+lq_application_new (void)
+{
+  return g_object_new (LQ_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", APP_PATH,
+                       NULL);
+}
+
+/**
+ * lq_application_get_settings:
+ *
+ * Returns: (transfer none): the application's settings
+ */
+GSettings *
+lq_application_get_settings (LqApplication *self)
+{
+  g_return_val_if_fail (LQ_IS_APPLICATION (self), NULL);
+  return self->settings;
+}

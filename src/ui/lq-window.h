@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lq-application.h"
+#include "lq-project.h"
+
+G_BEGIN_DECLS
+
+#define LQ_TYPE_WINDOW (lq_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (LqWindow, lq_window, LQ, WINDOW, AdwApplicationWindow)
+
+LqWindow  *lq_window_new         (LqApplication *application);
+LqProject *lq_window_get_project (LqWindow      *self);
+void       lq_window_add_files   (LqWindow      *self,
+                                  GFile        **files,
+                                  guint          n_files);
+
+G_END_DECLS
