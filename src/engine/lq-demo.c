@@ -6,6 +6,7 @@
 #include "lq-synth.h"
 
 #include "lq-demo.h"
+#include "lq-project.h"
 #include "lq-wav.h"
 
 /**
@@ -48,4 +49,44 @@ lq_demo_write_album (GFile         *folder,
       g_ptr_array_add (files, g_steal_pointer (&file));
     }
   return g_steal_pointer (&files);
+}
+
+/**
+ * lq_demo_write_project:
+ * @folder: where the album and its project go; created when missing
+ *
+ * Writes the demo album (lq_demo_write_album()) and a project that uses it, named
+ * #LQ_DEMO_PROJECT_NAME, with the tracks' titles and performer.
+ *
+ * Returns: (transfer full): the project file, or %NULL
+ */
+GFile *
+lq_demo_write_project (GFile         *folder,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) files = lq_demo_write_album (folder, cancellable, error);
+  g_autoptr(LqProject) project = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (files == NULL)
+    return NULL;
+
+  project = lq_project_new ();
+  lq_project_set_title (project, "Lacquer Demo Album");
+  lq_project_set_artist (project, lq_synth_demo_track_info (0)->performer);
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autoptr(LqTrack) track = lq_track_new (g_ptr_array_index (files, i));
+      const LqSynthTrackInfo *info = lq_synth_demo_track_info (i);
+
+      lq_track_set_title (track, info->title);
+      lq_track_set_performer (track, info->performer);
+      lq_project_append_track (project, track);
+    }
+
+  file = g_file_get_child (folder, LQ_DEMO_PROJECT_NAME);
+  if (!lq_project_save (project, file, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&file);
 }

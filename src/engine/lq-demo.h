@@ -11,4 +11,10 @@ GPtrArray *lq_demo_write_album (GFile         *folder,
                                 GCancellable  *cancellable,
                                 GError       **error);
 
+GFile     *lq_demo_write_project (GFile         *folder,
+                                GCancellable  *cancellable,
+                                GError       **error);
+
+#define LQ_DEMO_PROJECT_NAME "Demo Album.lacquer"
+
 G_END_DECLS

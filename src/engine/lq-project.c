@@ -15,6 +15,7 @@ struct _LqProject
   char *title;
   char *artist;
   GListStore *tracks;
+  GFile *file; /* where the project was loaded from or last saved, or NULL */
 };
 
 typedef struct
@@ -31,6 +32,7 @@ enum {
   PROP_TITLE,
   PROP_ARTIST,
   PROP_TRACKS,
+  PROP_FILE,
   N_PROPS
 };
 
@@ -78,6 +80,7 @@ lq_project_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->artist, g_free);
   g_clear_object (&self->tracks);
+  g_clear_object (&self->file);
 
   G_OBJECT_CLASS (lq_project_parent_class)->finalize (object);
 }
@@ -101,6 +104,9 @@ lq_project_get_property (GObject    *object,
     case PROP_TRACKS:
       g_value_set_object (value, self->tracks);
       break;
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -121,6 +127,9 @@ lq_project_set_property (GObject      *object,
       break;
     case PROP_ARTIST:
       lq_project_set_artist (self, g_value_get_string (value));
+      break;
+    case PROP_FILE:
+      lq_project_set_file (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -145,6 +154,9 @@ lq_project_class_init (LqProjectClass *klass)
   properties[PROP_TRACKS] =
     g_param_spec_object ("tracks", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -304,4 +316,27 @@ lq_project_add_files_finish (LqProject     *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/**
+ * lq_project_get_file:
+ *
+ * Returns: (transfer none) (nullable): the project file, or %NULL for a new project
+ */
+GFile *
+lq_project_get_file (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), NULL);
+  return self->file;
+}
+
+void
+lq_project_set_file (LqProject *self,
+                     GFile     *file)
+{
+  g_return_if_fail (LQ_IS_PROJECT (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (g_set_object (&self->file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
 }

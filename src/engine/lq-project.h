@@ -33,5 +33,27 @@ void        lq_project_add_files_async    (LqProject            *self,
 gboolean    lq_project_add_files_finish   (LqProject            *self,
                                            GAsyncResult         *result,
                                            GError              **error);
+GFile      *lq_project_get_file           (LqProject            *self);
+void        lq_project_set_file           (LqProject            *self,
+                                           GFile                *file);
+
+/* Project files (lq-project-file.c), see docs/project-format.md */
+#define LQ_PROJECT_FORMAT_VERSION 1
+
+gboolean    lq_project_save               (LqProject            *self,
+                                           GFile                *file,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+char       *lq_project_to_json            (LqProject            *self,
+                                           GFile                *file);
+LqProject  *lq_project_load               (GFile                *file,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
+void        lq_project_load_async         (GFile                *file,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+LqProject  *lq_project_load_finish        (GAsyncResult         *result,
+                                           GError              **error);
 
 G_END_DECLS

@@ -116,8 +116,20 @@ lq_application_open (GApplication  *app,
                      const char    *hint)
 {
   LqWindow *window = get_or_create_window (LQ_APPLICATION (app));
+  g_autoptr(GPtrArray) audio = g_ptr_array_new ();
 
-  lq_window_add_files (window, files, n_files);
+  /* A project opens in the window; audio files become the album's tracks. */
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *name = g_file_get_basename (files[i]);
+
+      if (name != NULL && g_str_has_suffix (name, ".lacquer"))
+        lq_window_open_file (window, files[i]);
+      else
+        g_ptr_array_add (audio, files[i]);
+    }
+  if (audio->len > 0)
+    lq_window_add_files (window, (GFile **) audio->pdata, audio->len);
   gtk_window_present (GTK_WINDOW (window));
 }
 
@@ -128,6 +140,9 @@ lq_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *prefs_accels[] = { "<Control>comma", NULL };
   static const char *add_accels[] = { "<Control>i", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *save_accels[] = { "<Control>s", NULL };
+  static const char *save_as_accels[] = { "<Control><Shift>s", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (lq_application_parent_class)->startup (app);
@@ -144,6 +159,9 @@ lq_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-tracks", add_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save", save_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-as", save_as_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
 }
 

@@ -122,6 +122,24 @@ track_bind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+show_error (LqWindow     *self,
+            const GError *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static gboolean
+lq_window_is_project_file (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  return name != NULL && g_str_has_suffix (name, ".lacquer");
+}
+
+static void
 add_files_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -130,12 +148,7 @@ add_files_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!lq_project_add_files_finish (LQ_PROJECT (object), result, &error))
-    {
-      AdwToast *toast = adw_toast_new (error->message);
-
-      adw_toast_set_timeout (toast, 8);
-      adw_toast_overlay_add_toast (self->toast_overlay, toast);
-    }
+    show_error (self, error);
 }
 
 static void
@@ -190,9 +203,134 @@ drop_cb (LqWindow      *self,
     return FALSE;
   list = g_value_get_boxed (value);
   for (GSList *l = list; l != NULL; l = l->next)
-    g_ptr_array_add (files, l->data);
+    {
+      if (lq_window_is_project_file (l->data))
+        {
+          lq_window_open_file (self, l->data);
+          return TRUE;
+        }
+      g_ptr_array_add (files, l->data);
+    }
   lq_window_add_files (self, (GFile **) files->pdata, files->len);
   return TRUE;
+}
+
+static void
+project_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LqWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LqProject) project = lq_project_load_finish (result, &error);
+
+  if (project == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+  lq_window_set_project (self, project);
+}
+
+static void
+open_response_cb (LqWindow             *self,
+                  int                   response,
+                  GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      lq_window_open_file (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LqWindow *self = LQ_WINDOW (widget);
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Lacquer Projects"));
+  gtk_file_filter_add_pattern (filter, "*.lacquer");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+save_to (LqWindow *self,
+         GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!lq_project_save (self->project, file, NULL, &error))
+    show_error (self, error);
+  else
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *message = g_strdup_printf (_("Saved “%s”"), name);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+    }
+}
+
+static void
+save_response_cb (LqWindow             *self,
+                  int                   response,
+                  GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *name = g_file_get_basename (file);
+
+      if (!g_str_has_suffix (name, ".lacquer"))
+        {
+          g_autofree char *path = g_strconcat (g_file_peek_path (file), ".lacquer", NULL);
+          g_object_unref (file);
+          file = g_file_new_for_path (path);
+        }
+      save_to (self, file);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  LqWindow *self = LQ_WINDOW (widget);
+  g_autofree char *suggested = NULL;
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Save Project"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  suggested = g_strdup_printf ("%s.lacquer", lq_project_get_title (self->project)
+                                             ? lq_project_get_title (self->project) : _("Album"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), suggested);
+  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  LqWindow *self = LQ_WINDOW (widget);
+
+  if (lq_project_get_file (self->project) != NULL)
+    save_to (self, lq_project_get_file (self->project));
+  else
+    save_as_action (widget, action_name, parameter);
 }
 
 static void
@@ -255,13 +393,15 @@ lq_window_class_init (LqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LqWindow, timeline);
 
   gtk_widget_class_install_action (widget_class, "win.add-tracks", NULL, add_tracks_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
 }
 
 static void
 lq_window_init (LqWindow *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkSingleSelection) selection = NULL;
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -269,16 +409,13 @@ lq_window_init (LqWindow *self)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  self->project = lq_project_new ();
-  g_signal_connect_object (lq_project_get_tracks (self->project), "items-changed",
-                           G_CALLBACK (tracks_changed_cb), self, G_CONNECT_SWAPPED);
-
   g_signal_connect (factory, "setup", G_CALLBACK (track_setup_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (track_bind_cb), NULL);
-  selection = gtk_single_selection_new (g_object_ref (lq_project_get_tracks (self->project)));
-  gtk_list_view_set_model (self->track_list, GTK_SELECTION_MODEL (selection));
   gtk_list_view_set_factory (self->track_list, factory);
-  lq_timeline_set_project (self->timeline, self->project);
+  {
+    g_autoptr(LqProject) project = lq_project_new ();
+    lq_window_set_project (self, project);
+  }
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect_swapped (drop, "drop", G_CALLBACK (drop_cb), self);
@@ -328,4 +465,49 @@ lq_window_add_files (LqWindow  *self,
   g_return_if_fail (LQ_IS_WINDOW (self));
 
   lq_project_add_files_async (self->project, files, n_files, NULL, add_files_cb, g_object_ref (self));
+}
+
+/**
+ * lq_window_set_project:
+ *
+ * Shows @project in the window (the track list, the timeline, the title).
+ */
+void
+lq_window_set_project (LqWindow  *self,
+                       LqProject *project)
+{
+  g_autoptr(GtkSingleSelection) selection = NULL;
+
+  g_return_if_fail (LQ_IS_WINDOW (self));
+  g_return_if_fail (LQ_IS_PROJECT (project));
+
+  if (self->project != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (lq_project_get_tracks (self->project), self);
+      g_signal_handlers_disconnect_by_data (self->project, self);
+    }
+  g_set_object (&self->project, project);
+  g_signal_connect_object (lq_project_get_tracks (project), "items-changed",
+                           G_CALLBACK (tracks_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (project, "notify::title", G_CALLBACK (lq_window_update), self, G_CONNECT_SWAPPED);
+  selection = gtk_single_selection_new (g_object_ref (lq_project_get_tracks (project)));
+  gtk_list_view_set_model (self->track_list, GTK_SELECTION_MODEL (selection));
+  lq_timeline_set_project (self->timeline, project);
+  lq_window_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
+}
+
+/**
+ * lq_window_open_file:
+ *
+ * Opens a .lacquer project in this window; a toast explains a file that cannot be opened.
+ */
+void
+lq_window_open_file (LqWindow *self,
+                     GFile    *file)
+{
+  g_return_if_fail (LQ_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  lq_project_load_async (file, NULL, project_loaded_cb, g_object_ref (self));
 }

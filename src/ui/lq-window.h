@@ -17,5 +17,9 @@ LqProject *lq_window_get_project (LqWindow      *self);
 void       lq_window_add_files   (LqWindow      *self,
                                   GFile        **files,
                                   guint          n_files);
+void       lq_window_set_project (LqWindow      *self,
+                                  LqProject     *project);
+void       lq_window_open_file   (LqWindow      *self,
+                                  GFile         *file);
 
 G_END_DECLS

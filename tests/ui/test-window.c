@@ -124,6 +124,42 @@ test_window_shows_album (void)
 }
 
 static void
+test_window_opens_project (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lq-ui-XXXXXX", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GFile) project = lq_demo_write_project (folder, NULL, NULL);
+  LqWindow *window = lq_window_new (NULL);
+  GtkWidget *title;
+
+  g_assert_nonnull (project);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_mapped, window);
+
+  lq_window_open_file (window, project);
+  wait_for (has_tracks, window);
+  title = find_widget (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, NULL);
+  g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (title)), ==, "Lacquer Demo Album");
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==, "4 tracks · 1:48");
+  g_assert_cmpstr (lq_track_get_title (lq_project_get_track (lq_window_get_project (window), 0)), ==, "Morning Static");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  {
+    g_autoptr(GFileEnumerator) e = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
+    GFileInfo *info;
+    while ((info = g_file_enumerator_next_file (e, NULL, NULL)))
+      {
+        g_autoptr(GFile) child = g_file_get_child (folder, g_file_info_get_name (info));
+        g_file_delete (child, NULL, NULL);
+        g_object_unref (info);
+      }
+  }
+  g_rmdir (dir);
+}
+
+static void
 test_preferences_window (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
@@ -157,6 +193,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/lq/ui/window-shell", test_window_shell);
   g_test_add_func ("/lq/ui/window-shows-album", test_window_shows_album);
+  g_test_add_func ("/lq/ui/window-opens-project", test_window_opens_project);
   g_test_add_func ("/lq/ui/preferences", test_preferences_window);
 
   return g_test_run ();
