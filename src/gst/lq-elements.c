@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lq-elements.h"
+#include "lq-gst-eq.h"
 
 /* Every Lacquer element registers here, once for the application (a static plugin) and once
  * for the loadable plugin in lq-plugin.c, so gst-inspect-1.0 and gst-launch-1.0 see the same
@@ -15,6 +16,7 @@ lq_elements_register_all (GstPlugin *plugin)
   gboolean ok = TRUE;
 
   (void) plugin;
+  ok &= GST_ELEMENT_REGISTER (lqeq, plugin);
 
   return ok;
 }
