@@ -42,6 +42,11 @@ test_loadable_plugin_matches (void)
   registry = g_build_filename (g_get_tmp_dir (), "lq-test-plugin-registry.bin", NULL);
   env = g_environ_setenv (env, "GST_PLUGIN_PATH", LQ_PLUGIN_DIR, TRUE);
   env = g_environ_setenv (env, "GST_REGISTRY", registry, TRUE);
+  if (*LQ_ASAN_PRELOAD != '\0')
+    {
+      env = g_environ_setenv (env, "LD_PRELOAD", LQ_ASAN_PRELOAD, TRUE);
+      env = g_environ_setenv (env, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
+    }
   g_assert_true (g_spawn_sync (NULL, argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error));
   g_assert_no_error (error);
   g_test_message ("%s%s", out, err);
