@@ -79,6 +79,23 @@ lq_smoother_settled (const LqSmoother *s)
   return s->current == s->target;
 }
 
+/* Whether any of the n floats is NaN or infinite (a vectorizable scan of the exponent bits). */
+static inline int
+lq_has_nonfinite (const float *x, size_t n)
+{
+  const unsigned *bits = (const unsigned *) (const void *) x;
+  unsigned bad = 0;
+
+  for (size_t i = 0; i < n; i++)
+    bad |= (bits[i] & 0x7f800000u) == 0x7f800000u;
+  return bad != 0;
+}
+
+/* Flush-to-zero / denormals-are-zero for the calling thread while a process call runs:
+ * `state = lq_denormals_off ()` ... `lq_denormals_restore (state)`. A no-op off x86. */
+unsigned lq_denormals_off (void);
+void lq_denormals_restore (unsigned state);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,7 +4,10 @@
 #include "config.h"
 
 #include "lq-elements.h"
+#include "lq-gst-compressor.h"
 #include "lq-gst-eq.h"
+#include "lq-gst-imager.h"
+#include "lq-gst-multiband.h"
 
 /* Every Lacquer element registers here, once for the application (a static plugin) and once
  * for the loadable plugin in lq-plugin.c, so gst-inspect-1.0 and gst-launch-1.0 see the same
@@ -16,7 +19,10 @@ lq_elements_register_all (GstPlugin *plugin)
   gboolean ok = TRUE;
 
   (void) plugin;
+  ok &= GST_ELEMENT_REGISTER (lqcompressor, plugin);
   ok &= GST_ELEMENT_REGISTER (lqeq, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqimager, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqmultiband, plugin);
 
   return ok;
 }
