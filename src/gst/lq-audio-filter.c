@@ -9,6 +9,7 @@
 #include <gst/audio/audio.h>
 
 #include "lq-audio-filter.h"
+#include "lq-dsp-util.h"
 
 #define BYPASS_FADE_MS 10.0
 
@@ -29,9 +30,7 @@ typedef struct
   GstClockTime base_pts; /* timestamp of output frame 0, NONE until the first buffer */
   gboolean discont;     /* mark the next output buffer DISCONT */
   double bypass_mix;    /* current crossfade position: 0 processed .. 1 dry */
-  float *dry;           /* copy of the input block, before processing */
-  gsize dry_size;       /* samples allocated in dry */
-  float *ring;          /* delay line for the dry path, power-of-two length */
+  float *ring;          /* the input (dry path), power-of-two length >= latency + block */
   guint ring_mask;      /* ring length - 1 (in frames) */
   guint ring_pos;       /* next write position in frames */
 } LqAudioFilterPrivate;
@@ -61,21 +60,34 @@ query_latency (LqAudioFilter *self)
   return klass->get_latency ? klass->get_latency (self) : 0;
 }
 
-/* Makes sure the dry delay line holds at least latency + 1 frames. */
+/* Makes sure the dry delay line holds a block of @frames plus the latency. */
 static void
-ensure_ring (LqAudioFilter *self)
+ensure_ring (LqAudioFilter *self,
+             guint          frames)
 {
   LqAudioFilterPrivate *priv = lq_audio_filter_get_instance_private (self);
   guint need = 1;
 
-  while (need < priv->latency + 1)
+  while (need < priv->latency + frames + 1)
     need <<= 1;
   if (priv->ring != NULL && need <= priv->ring_mask + 1)
     return;
-  g_free (priv->ring);
-  priv->ring = g_new0 (float, (gsize) need * MAX (priv->channels, 1));
-  priv->ring_mask = need - 1;
-  priv->ring_pos = 0;
+  {
+    /* Grow, keeping the last frames written so the delayed path stays continuous. */
+    guint ch = MAX (priv->channels, 1);
+    guint old_len = priv->ring ? priv->ring_mask + 1 : 0;
+    float *ring = g_new0 (float, (gsize) need * ch);
+
+    for (guint i = 0; i < old_len; i++)
+      {
+        guint from = (priv->ring_pos + i) & priv->ring_mask;
+        memcpy (ring + (gsize) (need - old_len + i) * ch, priv->ring + (gsize) from * ch, ch * sizeof (float));
+      }
+    g_free (priv->ring);
+    priv->ring = ring;
+    priv->ring_mask = need - 1;
+    priv->ring_pos = 0;
+  }
 }
 
 static void
@@ -89,7 +101,7 @@ reset_stream (LqAudioFilter *self)
   if (klass->reset)
     klass->reset (self);
   priv->latency = query_latency (self);
-  ensure_ring (self);
+  ensure_ring (self, 1);
   memset (priv->ring, 0, (gsize) (priv->ring_mask + 1) * priv->channels * sizeof (float));
   priv->ring_pos = 0;
   priv->pending_trim = priv->latency;
@@ -102,8 +114,33 @@ reset_stream (LqAudioFilter *self)
   GST_OBJECT_UNLOCK (self);
 }
 
+/* Copies @frames frames between @data and the ring at frame @pos (wrapping). */
+static void
+ring_copy (LqAudioFilterPrivate *priv,
+           float                *data,
+           guint                 pos,
+           guint                 frames,
+           gboolean              to_ring)
+{
+  guint ch = priv->channels;
+  guint first = MIN (frames, priv->ring_mask + 1 - pos);
+  float *ring = priv->ring;
+
+  if (to_ring)
+    {
+      memcpy (ring + (gsize) pos * ch, data, (gsize) first * ch * sizeof (float));
+      memcpy (ring, data + (gsize) first * ch, (gsize) (frames - first) * ch * sizeof (float));
+    }
+  else
+    {
+      memcpy (data, ring + (gsize) pos * ch, (gsize) first * ch * sizeof (float));
+      memcpy (data + (gsize) first * ch, ring, (gsize) (frames - first) * ch * sizeof (float));
+    }
+}
+
 /* Processes @frames frames of @data in place: the kernel, the bypass crossfade against the
- * delayed dry signal, and the non-finite safety net. */
+ * input delayed by the latency (kept in a ring), and the non-finite safety net. The common
+ * case (not bypassed) costs two memcpy and two vectorized scans. */
 static void
 process_block (LqAudioFilter *self,
                float         *data,
@@ -115,7 +152,7 @@ process_block (LqAudioFilter *self,
   gsize n = (gsize) frames * ch;
   gboolean bypass;
   double target, step;
-  gboolean bad = FALSE;
+  guint start, dry_pos;
 
   GST_OBJECT_LOCK (self);
   bypass = priv->bypass;
@@ -123,58 +160,48 @@ process_block (LqAudioFilter *self,
   target = bypass ? 1.0 : 0.0;
   step = 1.0 / (BYPASS_FADE_MS * 0.001 * priv->rate);
 
-  if (priv->dry_size < n)
-    {
-      g_free (priv->dry);
-      priv->dry = g_new (float, n);
-      priv->dry_size = n;
-    }
-  memcpy (priv->dry, data, n * sizeof (float));
+  /* The dry path: the input goes into the ring (non-finite samples as silence). */
+  ensure_ring (self, frames);
+  start = priv->ring_pos;
+  ring_copy (priv, data, start, frames, TRUE);
+  if (lq_has_nonfinite (data, n))
+    for (guint i = 0; i < frames; i++)
+      for (guint c = 0; c < ch; c++)
+        {
+          float *x = priv->ring + (gsize) ((start + i) & priv->ring_mask) * ch + c;
+          if (!isfinite (*x))
+            *x = 0.0f;
+        }
+  priv->ring_pos = (start + frames) & priv->ring_mask;
+  dry_pos = (start - priv->latency) & priv->ring_mask;
 
   klass->process (self, data, frames);
 
-  /* The dry path: the input delayed by the latency, through the ring. */
-  for (guint i = 0; i < frames; i++)
-    {
-      guint w = priv->ring_pos;
-      guint r = (w - priv->latency) & priv->ring_mask;
-
-      for (guint c = 0; c < ch; c++)
-        {
-          float in = priv->dry[i * ch + c];
-          priv->ring[w * ch + c] = isfinite (in) ? in : 0.0f;
-          priv->dry[i * ch + c] = priv->ring[r * ch + c];
-        }
-      priv->ring_pos = (w + 1) & priv->ring_mask;
-    }
-
   if (priv->bypass_mix == target && target == 1.0)
-    memcpy (data, priv->dry, n * sizeof (float));
+    ring_copy (priv, data, dry_pos, frames, FALSE);
   else if (priv->bypass_mix != target)
     {
       for (guint i = 0; i < frames; i++)
         {
+          const float *dry = priv->ring + (gsize) ((dry_pos + i) & priv->ring_mask) * ch;
           double m;
 
           if (priv->bypass_mix < target)
             priv->bypass_mix = MIN (target, priv->bypass_mix + step);
           else if (priv->bypass_mix > target)
             priv->bypass_mix = MAX (target, priv->bypass_mix - step);
-          /* Equal-gain crossfade on the sine of the ramp: smooth at both ends. */
+          /* Raised-cosine crossfade: smooth at both ends. */
           m = 0.5 - 0.5 * cos (G_PI * priv->bypass_mix);
           for (guint c = 0; c < ch; c++)
-            data[i * ch + c] = (float) ((1.0 - m) * data[i * ch + c] + m * priv->dry[i * ch + c]);
+            data[i * ch + c] = (float) ((1.0 - m) * data[i * ch + c] + m * dry[c]);
         }
     }
 
-  for (gsize i = 0; i < n; i++)
-    if (!isfinite (data[i]))
-      {
-        data[i] = 0.0f;
-        bad = TRUE;
-      }
-  if (bad)
+  if (lq_has_nonfinite (data, n))
     {
+      for (gsize i = 0; i < n; i++)
+        if (!isfinite (data[i]))
+          data[i] = 0.0f;
       GST_DEBUG_OBJECT (self, "non-finite output: resetting the kernel");
       if (klass->reset)
         klass->reset (self);
@@ -302,7 +329,6 @@ lq_audio_filter_generate_output (GstBaseTransform  *trans,
       if (latency > priv->latency)
         priv->pending_trim += latency - priv->latency;
       priv->latency = latency;
-      ensure_ring (self);
     }
 
   bpf = priv->channels * sizeof (float);
@@ -401,7 +427,6 @@ lq_audio_filter_finalize (GObject *object)
   LqAudioFilter *self = LQ_AUDIO_FILTER (object);
   LqAudioFilterPrivate *priv = lq_audio_filter_get_instance_private (self);
 
-  g_clear_pointer (&priv->dry, g_free);
   g_clear_pointer (&priv->ring, g_free);
 
   G_OBJECT_CLASS (lq_audio_filter_parent_class)->finalize (object);
