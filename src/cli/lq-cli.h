@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 /* One subcommand: gets argv with argv[0] = the subcommand's name, returns an exit code. */
 typedef int (*LqCliCommandFunc) (int argc, char **argv);
 
+int lq_cli_analyze (int argc, char **argv);
 int lq_cli_demo    (int argc, char **argv);
 
 /* Helpers shared by the subcommands. */

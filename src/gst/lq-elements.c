@@ -7,6 +7,7 @@
 #include "lq-gst-compressor.h"
 #include "lq-gst-eq.h"
 #include "lq-gst-imager.h"
+#include "lq-gst-loudness.h"
 #include "lq-gst-multiband.h"
 
 /* Every Lacquer element registers here, once for the application (a static plugin) and once
@@ -22,6 +23,7 @@ lq_elements_register_all (GstPlugin *plugin)
   ok &= GST_ELEMENT_REGISTER (lqcompressor, plugin);
   ok &= GST_ELEMENT_REGISTER (lqeq, plugin);
   ok &= GST_ELEMENT_REGISTER (lqimager, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqloudness, plugin);
   ok &= GST_ELEMENT_REGISTER (lqmultiband, plugin);
 
   return ok;
