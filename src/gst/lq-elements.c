@@ -9,6 +9,8 @@
 #include "lq-gst-imager.h"
 #include "lq-gst-loudness.h"
 #include "lq-gst-multiband.h"
+#include "lq-gst-phase.h"
+#include "lq-gst-spectrum.h"
 
 /* Every Lacquer element registers here, once for the application (a static plugin) and once
  * for the loadable plugin in lq-plugin.c, so gst-inspect-1.0 and gst-launch-1.0 see the same
@@ -25,6 +27,8 @@ lq_elements_register_all (GstPlugin *plugin)
   ok &= GST_ELEMENT_REGISTER (lqimager, plugin);
   ok &= GST_ELEMENT_REGISTER (lqloudness, plugin);
   ok &= GST_ELEMENT_REGISTER (lqmultiband, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqphase, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqspectrum, plugin);
 
   return ok;
 }

@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lq-gst-spectrum"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <gst/audio/audio.h>
+
+#include "lq-gst-spectrum.h"
+
+/**
+ * SECTION:lq-gst-spectrum
+ * @title: lqspectrum
+ *
+ * A passthrough spectrum analyzer for display (the FFT kernel of lq-spectrum.h on FFTW).
+ * The audio leaves untouched (the element never writes to a buffer and adds no latency).
+ *
+ * At most every `interval` of stream time, when at least one new FFT frame was analysed, it
+ * posts an element message named `lqspectrum` with:
+ *
+ * - `timestamp`, `stream-time`, `running-time`, `duration`, `endtime` (GstClockTime): the
+ *   interval the message closes, as in `level`'s messages (the spectrum covers the FFT
+ *   length ending at `endtime`);
+ * - `rate`, `fft-size`, `n-points` (guint);
+ * - `frequencies` (GBytes): `n-points` native-endian float32, the grid in Hz, ascending
+ *   (the same GBytes in every message until the grid changes);
+ * - `magnitude` (GBytes): `n-points` float32 levels in dB, 0 dB = a full-scale sine;
+ * - `peak` (GBytes): `n-points` float32 held peak levels in dB.
+ *
+ * A widget reads them with g_bytes_get_data() without any copy or conversion. Without
+ * `smoothing` a point reads the strongest bin of its grid cell; with `smoothing` = N it reads
+ * the power of the 1/N-octave band around it (pink noise reads flat): see lq-spectrum.h.
+ *
+ * `fft-size`, `window`, `overlap`, `smoothing`, `averaging`, `peak-hold` and `peak-decay` may
+ * change while playing (no allocation or FFT planning happens in the streaming thread);
+ * `n-points`, `min-frequency` and `max-frequency` apply at the next format negotiation.
+ *
+ * |[
+ * gst-launch-1.0 -m filesrc location=in.flac ! decodebin ! audioconvert ! \
+ *   lqspectrum fft-size=16384 smoothing=3 averaging=500 ! autoaudiosink
+ * ]|
+ */
+
+#define DEFAULT_FFT_SIZE 8192
+#define DEFAULT_WINDOW LQ_GST_SPECTRUM_WINDOW_BLACKMAN_HARRIS
+#define DEFAULT_OVERLAP 0.75
+#define DEFAULT_SMOOTHING 0.0
+#define DEFAULT_AVERAGING 300.0
+#define DEFAULT_PEAK_HOLD 1000.0
+#define DEFAULT_PEAK_DECAY 20.0
+#define DEFAULT_INTERVAL (GST_SECOND / 30)
+#define DEFAULT_N_POINTS 512
+#define DEFAULT_MIN_FREQUENCY 20.0
+#define DEFAULT_MAX_FREQUENCY 20000.0
+
+struct _LqGstSpectrum
+{
+  GstAudioFilter parent_instance;
+
+  /* Properties (GST_OBJECT_LOCK) */
+  guint fft_size;             /* power of two, 1024..32768 */
+  LqGstSpectrumWindow window; /* analysis window */
+  double overlap;             /* fraction of a frame shared with the previous one */
+  double smoothing;           /* N of 1/N-octave bands, 0 = off */
+  double averaging;           /* time constant in ms, 0 = off */
+  double peak_hold;           /* ms a peak holds before falling */
+  double peak_decay;          /* dB/s a peak falls after the hold, 0 = never */
+  guint64 interval;           /* ns between messages */
+  guint n_points;             /* grid points (at the next caps) */
+  double min_frequency;       /* Hz, lowest grid point (at the next caps) */
+  double max_frequency;       /* Hz, highest grid point (at the next caps; <= rate / 2) */
+  gboolean post_messages;     /* post the messages at all */
+  gboolean reset_peaks;       /* lq_gst_spectrum_reset_peaks() asked for it */
+
+  /* Streaming state (streaming thread only) */
+  LqSpectrum *kernel;        /* NULL before caps */
+  guint rate;                /* Hz */
+  guint channels;            /* 1 or 2 */
+  GBytes *frequencies;       /* the grid, shared by the messages */
+  guint fft_applied;         /* settings last copied into the kernel ... */
+  LqGstSpectrumWindow window_applied;
+  double overlap_applied;
+  double smoothing_applied;
+  double averaging_applied;
+  double hold_applied;
+  double decay_applied;
+  guint64 interval_frames;   /* frames per message interval */
+  guint64 interval_done;     /* frames analysed in the current interval */
+  GstClockTime interval_start; /* timestamp of the current interval's first frame */
+  guint64 frames_posted;     /* kernel FFT frame count at the last message */
+};
+
+G_DEFINE_FINAL_TYPE (LqGstSpectrum, lq_gst_spectrum, GST_TYPE_AUDIO_FILTER)
+
+GST_ELEMENT_REGISTER_DEFINE (lqspectrum, "lqspectrum", GST_RANK_NONE, LQ_TYPE_GST_SPECTRUM);
+
+GST_DEBUG_CATEGORY_STATIC (lq_gst_spectrum_debug);
+#define GST_CAT_DEFAULT lq_gst_spectrum_debug
+
+enum {
+  PROP_0,
+  PROP_FFT_SIZE,
+  PROP_WINDOW,
+  PROP_OVERLAP,
+  PROP_SMOOTHING,
+  PROP_AVERAGING,
+  PROP_PEAK_HOLD,
+  PROP_PEAK_DECAY,
+  PROP_INTERVAL,
+  PROP_N_POINTS,
+  PROP_MIN_FREQUENCY,
+  PROP_MAX_FREQUENCY,
+  PROP_POST_MESSAGES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define ALLOWED_CAPS \
+  "audio/x-raw, format = (string) " GST_AUDIO_NE (F32) ", rate = (int) [ 8000, 384000 ], " \
+  "channels = (int) [ 1, 2 ], layout = (string) interleaved"
+
+GType
+lq_gst_spectrum_window_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    { LQ_GST_SPECTRUM_WINDOW_HANN, "Hann", "hann" },
+    { LQ_GST_SPECTRUM_WINDOW_BLACKMAN_HARRIS, "Blackman-Harris (4-term, -92 dB)", "blackman-harris" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("LqGstSpectrumWindow", values));
+  return type;
+}
+
+/* Rounds down to a power of two within the kernel's range. */
+static guint
+valid_fft_size (guint size)
+{
+  guint n = LQ_SPECTRUM_MIN_FFT_SIZE;
+
+  while (n * 2 <= size && n < LQ_SPECTRUM_MAX_FFT_SIZE)
+    n *= 2;
+  return n;
+}
+
+/* Copies the properties into the kernel, calling only the setters whose value changed. */
+static void
+sync_kernel (LqGstSpectrum *self)
+{
+  guint fft;
+  LqGstSpectrumWindow window;
+  double overlap, smoothing, averaging, hold, decay;
+  guint64 interval;
+  gboolean reset_peaks;
+
+  GST_OBJECT_LOCK (self);
+  fft = self->fft_size;
+  window = self->window;
+  overlap = self->overlap;
+  smoothing = self->smoothing;
+  averaging = self->averaging;
+  hold = self->peak_hold;
+  decay = self->peak_decay;
+  interval = self->interval;
+  reset_peaks = self->reset_peaks;
+  self->reset_peaks = FALSE;
+  GST_OBJECT_UNLOCK (self);
+
+  if (fft != self->fft_applied)
+    lq_spectrum_set_fft_size (self->kernel, fft);
+  if (window != self->window_applied)
+    lq_spectrum_set_window (self->kernel, (LqSpectrumWindow) window);
+  if (overlap != self->overlap_applied)
+    lq_spectrum_set_overlap (self->kernel, overlap);
+  if (smoothing != self->smoothing_applied)
+    lq_spectrum_set_smoothing (self->kernel, smoothing);
+  if (averaging != self->averaging_applied)
+    lq_spectrum_set_averaging (self->kernel, averaging);
+  if (hold != self->hold_applied || decay != self->decay_applied)
+    lq_spectrum_set_peak_hold (self->kernel, hold, decay);
+  self->fft_applied = fft;
+  self->window_applied = window;
+  self->overlap_applied = overlap;
+  self->smoothing_applied = smoothing;
+  self->averaging_applied = averaging;
+  self->hold_applied = hold;
+  self->decay_applied = decay;
+  self->interval_frames = MAX (1, gst_util_uint64_scale_round (interval, self->rate, GST_SECOND));
+  if (reset_peaks)
+    lq_spectrum_reset_peaks (self->kernel);
+}
+
+static void
+reset_stream (LqGstSpectrum *self)
+{
+  if (self->kernel != NULL)
+    {
+      lq_spectrum_reset (self->kernel);
+      self->frames_posted = 0;
+    }
+  self->interval_done = 0;
+  self->interval_start = GST_CLOCK_TIME_NONE;
+}
+
+/* Time of frame `offset` of a buffer stamped `pts`, counted in frames from the buffer's
+ * first sample (so that consecutive buffers give exact, gap-free times). */
+static GstClockTime
+frame_time (LqGstSpectrum *self,
+            GstClockTime   pts,
+            guint64        offset)
+{
+  guint64 first;
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return GST_CLOCK_TIME_NONE;
+  first = gst_util_uint64_scale_round (pts, self->rate, GST_SECOND);
+  return gst_util_uint64_scale_int_round (first + offset, GST_SECOND, self->rate);
+}
+
+static GstMessage *
+make_message (LqGstSpectrum *self,
+              GstClockTime   endtime)
+{
+  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
+  guint n = lq_spectrum_get_n_points (self->kernel);
+  GstClockTime start = self->interval_start;
+  GstClockTime duration = GST_CLOCK_TIME_NONE;
+  GstClockTime stream_time = GST_CLOCK_TIME_NONE, running_time = GST_CLOCK_TIME_NONE;
+  g_autoptr(GBytes) magnitude = g_bytes_new (lq_spectrum_get_levels (self->kernel), n * sizeof (float));
+  g_autoptr(GBytes) peak = g_bytes_new (lq_spectrum_get_peaks (self->kernel), n * sizeof (float));
+  GstStructure *s;
+
+  if (GST_CLOCK_TIME_IS_VALID (start))
+    {
+      duration = endtime - start;
+      stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, start);
+      running_time = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, start);
+    }
+  s = gst_structure_new ("lqspectrum",
+                         "timestamp", G_TYPE_UINT64, start,
+                         "stream-time", G_TYPE_UINT64, stream_time,
+                         "running-time", G_TYPE_UINT64, running_time,
+                         "duration", G_TYPE_UINT64, duration,
+                         "endtime", G_TYPE_UINT64, endtime,
+                         "rate", G_TYPE_UINT, self->rate,
+                         "fft-size", G_TYPE_UINT, lq_spectrum_get_fft_size (self->kernel),
+                         "n-points", G_TYPE_UINT, n,
+                         "frequencies", G_TYPE_BYTES, self->frequencies,
+                         "magnitude", G_TYPE_BYTES, magnitude,
+                         "peak", G_TYPE_BYTES, peak,
+                         NULL);
+  return gst_message_new_element (GST_OBJECT (self), s);
+}
+
+static gboolean
+lq_gst_spectrum_setup (GstAudioFilter     *filter,
+                       const GstAudioInfo *info)
+{
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (filter);
+  guint rate = GST_AUDIO_INFO_RATE (info);
+  guint channels = GST_AUDIO_INFO_CHANNELS (info);
+  guint n_points;
+  double f_min, f_max;
+  LqSpectrum *kernel;
+
+  GST_OBJECT_LOCK (self);
+  n_points = self->n_points;
+  f_min = self->min_frequency;
+  f_max = self->max_frequency;
+  GST_OBJECT_UNLOCK (self);
+
+  f_max = MIN (f_max, rate / 2.0);
+  f_min = MIN (f_min, f_max / 2.0);
+  kernel = lq_spectrum_new (rate, channels, n_points, f_min, f_max);
+  if (kernel == NULL)
+    {
+      GST_ERROR_OBJECT (self, "cannot analyse %u channels at %u Hz", channels, rate);
+      return FALSE;
+    }
+  g_clear_pointer (&self->kernel, lq_spectrum_free);
+  g_clear_pointer (&self->frequencies, g_bytes_unref);
+  self->kernel = kernel;
+  self->rate = rate;
+  self->channels = channels;
+  self->frequencies = g_bytes_new (lq_spectrum_get_frequencies (kernel), n_points * sizeof (float));
+  /* The kernel starts from its own defaults: apply every property. */
+  self->fft_applied = lq_spectrum_get_fft_size (kernel);
+  self->window_applied = (LqGstSpectrumWindow) LQ_SPECTRUM_WINDOW_BLACKMAN_HARRIS;
+  self->overlap_applied = 0.75;
+  self->smoothing_applied = 0.0;
+  self->averaging_applied = 0.0;
+  self->hold_applied = -1.0;
+  self->decay_applied = -1.0;
+  sync_kernel (self);
+  reset_stream (self);
+  return TRUE;
+}
+
+static GstFlowReturn
+lq_gst_spectrum_transform_ip (GstBaseTransform *trans,
+                              GstBuffer        *buf)
+{
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (trans);
+  GstClockTime pts = GST_BUFFER_PTS (buf);
+  gboolean post;
+  GstMapInfo map;
+  const float *data;
+  guint64 frames, done = 0;
+
+  if (self->kernel == NULL)
+    return GST_FLOW_NOT_NEGOTIATED;
+
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    {
+      GstClockTime stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
+      if (GST_CLOCK_TIME_IS_VALID (stream_time))
+        gst_object_sync_values (GST_OBJECT (self), stream_time);
+    }
+  sync_kernel (self);
+  GST_OBJECT_LOCK (self);
+  post = self->post_messages;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
+    return GST_FLOW_ERROR;
+  frames = map.size / (self->channels * sizeof (float));
+  data = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) ? NULL : (const float *) map.data;
+
+  while (done < frames)
+    {
+      guint64 todo = MIN (frames - done, self->interval_frames - self->interval_done);
+
+      if (self->interval_done == 0)
+        self->interval_start = frame_time (self, pts, done);
+      lq_spectrum_process (self->kernel, data ? data + done * self->channels : NULL, todo);
+      done += todo;
+      self->interval_done += todo;
+
+      if (self->interval_done >= self->interval_frames)
+        {
+          guint64 n_frames = lq_spectrum_get_n_frames (self->kernel);
+          GstClockTime endtime = frame_time (self, pts, done);
+
+          if (post && n_frames != self->frames_posted)
+            gst_element_post_message (GST_ELEMENT (self), make_message (self, endtime));
+          self->frames_posted = n_frames;
+          self->interval_done = 0;
+        }
+    }
+  gst_buffer_unmap (buf, &map);
+  return GST_FLOW_OK;
+}
+
+static gboolean
+lq_gst_spectrum_sink_event (GstBaseTransform *trans,
+                            GstEvent         *event)
+{
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (trans);
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+    reset_stream (self);
+  return GST_BASE_TRANSFORM_CLASS (lq_gst_spectrum_parent_class)->sink_event (trans, event);
+}
+
+static gboolean
+lq_gst_spectrum_start (GstBaseTransform *trans)
+{
+  reset_stream (LQ_GST_SPECTRUM (trans));
+  return TRUE;
+}
+
+static void
+lq_gst_spectrum_finalize (GObject *object)
+{
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (object);
+
+  g_clear_pointer (&self->kernel, lq_spectrum_free);
+  g_clear_pointer (&self->frequencies, g_bytes_unref);
+
+  G_OBJECT_CLASS (lq_gst_spectrum_parent_class)->finalize (object);
+}
+
+static void
+lq_gst_spectrum_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id)
+    {
+    case PROP_FFT_SIZE:
+      g_value_set_uint (value, self->fft_size);
+      break;
+    case PROP_WINDOW:
+      g_value_set_enum (value, self->window);
+      break;
+    case PROP_OVERLAP:
+      g_value_set_double (value, self->overlap);
+      break;
+    case PROP_SMOOTHING:
+      g_value_set_double (value, self->smoothing);
+      break;
+    case PROP_AVERAGING:
+      g_value_set_double (value, self->averaging);
+      break;
+    case PROP_PEAK_HOLD:
+      g_value_set_double (value, self->peak_hold);
+      break;
+    case PROP_PEAK_DECAY:
+      g_value_set_double (value, self->peak_decay);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_uint64 (value, self->interval);
+      break;
+    case PROP_N_POINTS:
+      g_value_set_uint (value, self->n_points);
+      break;
+    case PROP_MIN_FREQUENCY:
+      g_value_set_double (value, self->min_frequency);
+      break;
+    case PROP_MAX_FREQUENCY:
+      g_value_set_double (value, self->max_frequency);
+      break;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean (value, self->post_messages);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+lq_gst_spectrum_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id)
+    {
+    case PROP_FFT_SIZE:
+      self->fft_size = valid_fft_size (g_value_get_uint (value));
+      break;
+    case PROP_WINDOW:
+      self->window = g_value_get_enum (value);
+      break;
+    case PROP_OVERLAP:
+      self->overlap = g_value_get_double (value);
+      break;
+    case PROP_SMOOTHING:
+      self->smoothing = g_value_get_double (value);
+      break;
+    case PROP_AVERAGING:
+      self->averaging = g_value_get_double (value);
+      break;
+    case PROP_PEAK_HOLD:
+      self->peak_hold = g_value_get_double (value);
+      break;
+    case PROP_PEAK_DECAY:
+      self->peak_decay = g_value_get_double (value);
+      break;
+    case PROP_INTERVAL:
+      self->interval = g_value_get_uint64 (value);
+      break;
+    case PROP_N_POINTS:
+      self->n_points = g_value_get_uint (value);
+      break;
+    case PROP_MIN_FREQUENCY:
+      self->min_frequency = g_value_get_double (value);
+      break;
+    case PROP_MAX_FREQUENCY:
+      self->max_frequency = g_value_get_double (value);
+      break;
+    case PROP_POST_MESSAGES:
+      self->post_messages = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+lq_gst_spectrum_class_init (LqGstSpectrumClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+  GstAudioFilterClass *filter_class = GST_AUDIO_FILTER_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS;
+  const GParamFlags ready = G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS;
+  g_autoptr(GstCaps) caps = gst_caps_from_string (ALLOWED_CAPS);
+
+  GST_DEBUG_CATEGORY_INIT (lq_gst_spectrum_debug, "lqspectrum", 0, "Lacquer spectrum analyzer");
+
+  object_class->finalize = lq_gst_spectrum_finalize;
+  object_class->get_property = lq_gst_spectrum_get_property;
+  object_class->set_property = lq_gst_spectrum_set_property;
+
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (lq_gst_spectrum_transform_ip);
+  trans_class->transform_ip_on_passthrough = TRUE;
+  trans_class->passthrough_on_same_caps = TRUE;
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (lq_gst_spectrum_sink_event);
+  trans_class->start = GST_DEBUG_FUNCPTR (lq_gst_spectrum_start);
+  filter_class->setup = GST_DEBUG_FUNCPTR (lq_gst_spectrum_setup);
+
+  gst_audio_filter_class_add_pad_templates (filter_class, caps);
+  gst_element_class_set_static_metadata (element_class, "Lacquer spectrum analyzer",
+                                         "Filter/Analyzer/Audio",
+                                         "Posts the spectrum on a log-frequency grid, with "
+                                         "fractional-octave smoothing, averaging and peak hold",
+                                         "Lacquer developers");
+
+  properties[PROP_FFT_SIZE] =
+    g_param_spec_uint ("fft-size", "FFT size",
+                       "FFT length in samples, a power of two (other values round down)",
+                       LQ_SPECTRUM_MIN_FFT_SIZE, LQ_SPECTRUM_MAX_FFT_SIZE, DEFAULT_FFT_SIZE, flags);
+  properties[PROP_WINDOW] =
+    g_param_spec_enum ("window", "Window", "Analysis window",
+                       LQ_TYPE_GST_SPECTRUM_WINDOW, DEFAULT_WINDOW, flags);
+  properties[PROP_OVERLAP] =
+    g_param_spec_double ("overlap", "Overlap", "Fraction of each FFT frame shared with the previous one",
+                         0.0, LQ_SPECTRUM_MAX_OVERLAP, DEFAULT_OVERLAP, flags | GST_PARAM_CONTROLLABLE);
+  properties[PROP_SMOOTHING] =
+    g_param_spec_double ("smoothing", "Smoothing",
+                         "Show band levels of 1/N octave (3: third-octave bands); 0: no smoothing",
+                         0.0, 96.0, DEFAULT_SMOOTHING, flags | GST_PARAM_CONTROLLABLE);
+  properties[PROP_AVERAGING] =
+    g_param_spec_double ("averaging", "Averaging",
+                         "Time constant of the power average in ms (0: none)",
+                         0.0, 60000.0, DEFAULT_AVERAGING, flags | GST_PARAM_CONTROLLABLE);
+  properties[PROP_PEAK_HOLD] =
+    g_param_spec_double ("peak-hold", "Peak hold", "Time a peak holds before it falls, in ms",
+                         0.0, 600000.0, DEFAULT_PEAK_HOLD, flags | GST_PARAM_CONTROLLABLE);
+  properties[PROP_PEAK_DECAY] =
+    g_param_spec_double ("peak-decay", "Peak decay",
+                         "Fall rate of held peaks in dB/s (0: peaks never fall)",
+                         0.0, 1000.0, DEFAULT_PEAK_DECAY, flags | GST_PARAM_CONTROLLABLE);
+  properties[PROP_INTERVAL] =
+    g_param_spec_uint64 ("interval", "Interval", "Time between messages in ns",
+                         GST_MSECOND, GST_SECOND * 10, DEFAULT_INTERVAL, flags);
+  properties[PROP_N_POINTS] =
+    g_param_spec_uint ("n-points", "Points", "Points of the log-frequency grid",
+                       2, 8192, DEFAULT_N_POINTS, ready);
+  properties[PROP_MIN_FREQUENCY] =
+    g_param_spec_double ("min-frequency", "Minimum frequency", "Lowest grid frequency in Hz",
+                         1.0, 192000.0, DEFAULT_MIN_FREQUENCY, ready);
+  properties[PROP_MAX_FREQUENCY] =
+    g_param_spec_double ("max-frequency", "Maximum frequency",
+                         "Highest grid frequency in Hz (at most half the sample rate)",
+                         2.0, 192000.0, DEFAULT_MAX_FREQUENCY, ready);
+  properties[PROP_POST_MESSAGES] =
+    g_param_spec_boolean ("post-messages", "Post messages", "Post the spectrum messages on the bus",
+                          TRUE, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gst_type_mark_as_plugin_api (LQ_TYPE_GST_SPECTRUM_WINDOW, 0);
+}
+
+static void
+lq_gst_spectrum_init (LqGstSpectrum *self)
+{
+  self->fft_size = DEFAULT_FFT_SIZE;
+  self->window = DEFAULT_WINDOW;
+  self->overlap = DEFAULT_OVERLAP;
+  self->smoothing = DEFAULT_SMOOTHING;
+  self->averaging = DEFAULT_AVERAGING;
+  self->peak_hold = DEFAULT_PEAK_HOLD;
+  self->peak_decay = DEFAULT_PEAK_DECAY;
+  self->interval = DEFAULT_INTERVAL;
+  self->n_points = DEFAULT_N_POINTS;
+  self->min_frequency = DEFAULT_MIN_FREQUENCY;
+  self->max_frequency = DEFAULT_MAX_FREQUENCY;
+  self->post_messages = TRUE;
+  self->interval_start = GST_CLOCK_TIME_NONE;
+  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
+}
+
+/**
+ * lq_gst_spectrum_reset_peaks:
+ * @self: an #LqGstSpectrum
+ *
+ * Drops the held peaks to the current levels (from the next buffer on). Thread-safe.
+ */
+void
+lq_gst_spectrum_reset_peaks (LqGstSpectrum *self)
+{
+  g_return_if_fail (LQ_IS_GST_SPECTRUM (self));
+
+  GST_OBJECT_LOCK (self);
+  self->reset_peaks = TRUE;
+  GST_OBJECT_UNLOCK (self);
+}
