@@ -6,11 +6,13 @@
 #include "lq-elements.h"
 #include "lq-gst-compressor.h"
 #include "lq-gst-eq.h"
+#include "lq-gst-gain.h"
 #include "lq-gst-imager.h"
 #include "lq-gst-loudness.h"
 #include "lq-gst-multiband.h"
 #include "lq-gst-phase.h"
 #include "lq-gst-spectrum.h"
+#include "lq-gst-strip.h"
 
 /* Every Lacquer element registers here, once for the application (a static plugin) and once
  * for the loadable plugin in lq-plugin.c, so gst-inspect-1.0 and gst-launch-1.0 see the same
@@ -24,11 +26,13 @@ lq_elements_register_all (GstPlugin *plugin)
   (void) plugin;
   ok &= GST_ELEMENT_REGISTER (lqcompressor, plugin);
   ok &= GST_ELEMENT_REGISTER (lqeq, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqgain, plugin);
   ok &= GST_ELEMENT_REGISTER (lqimager, plugin);
   ok &= GST_ELEMENT_REGISTER (lqloudness, plugin);
   ok &= GST_ELEMENT_REGISTER (lqmultiband, plugin);
   ok &= GST_ELEMENT_REGISTER (lqphase, plugin);
   ok &= GST_ELEMENT_REGISTER (lqspectrum, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqstrip, plugin);
 
   return ok;
 }
