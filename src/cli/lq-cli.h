@@ -15,6 +15,9 @@ typedef int (*LqCliCommandFunc) (int argc, char **argv);
 
 int lq_cli_analyze (int argc, char **argv);
 int lq_cli_demo    (int argc, char **argv);
+int lq_cli_info    (int argc, char **argv);
+int lq_cli_new     (int argc, char **argv);
+int lq_cli_render  (int argc, char **argv);
 
 /* Helpers shared by the subcommands. */
 int lq_cli_usage_error (GOptionContext *context, const char *message);

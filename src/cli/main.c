@@ -30,6 +30,9 @@ typedef struct
 static const Command commands[] = {
   { "analyze", lq_cli_analyze, N_("Measure loudness and peaks of audio files (EBU R 128)") },
   { "demo", lq_cli_demo, N_("Write the synthesized demo album into a folder") },
+  { "info", lq_cli_info, N_("Print a project's timeline and settings") },
+  { "new", lq_cli_new, N_("Create a project from audio files") },
+  { "render", lq_cli_render, N_("Render a project's album into a WAV file") },
 
 static void
 print_usage (FILE *stream)

@@ -64,6 +64,200 @@ resolve_source (GFile      *base_dir,
   return g_file_resolve_relative_path (base_dir, source);
 }
 
+
+/* The members of tracks and of the project that map one to one onto GObject properties:
+ * JSON key, property name. Written in this order; unknown members are ignored on load. */
+typedef struct
+{
+  const char *key;
+  const char *property;
+} Field;
+
+static const Field project_fields[] = {
+  { "title", "title" },
+  { "artist", "artist" },
+  { "songwriter", "songwriter" },
+  { "composer", "composer" },
+  { "genre", "genre" },
+  { "message", "message" },
+  { "upc", "upc" },
+  { "rate", "rate" },
+  { "cd_mode", "cd-mode" },
+  { "delivery_preset", "preset" },
+  { "match_mode", "match-mode" },
+  { "match_target_lufs", "match-target" },
+  { "match_anchor", "match-anchor" },
+};
+
+static const Field track_fields[] = {
+  { "title", "title" },
+  { "performer", "performer" },
+  { "songwriter", "songwriter" },
+  { "composer", "composer" },
+  { "isrc", "isrc" },
+  { "hidden", "hidden" },
+  { "in_point", "in-point" },
+  { "out_point", "out-point" },
+  { "gain_db", "gain" },
+  { "match_gain_db", "match-gain" },
+  { "fade_in", "fade-in" },
+  { "fade_in_curve", "fade-in-curve" },
+  { "fade_out", "fade-out" },
+  { "fade_out_curve", "fade-out-curve" },
+  { "pause", "pause" },
+  { "crossfade", "crossfade" },
+  { "crossfade_curve", "crossfade-curve" },
+};
+
+static void
+write_fields (JsonBuilder *builder,
+              GObject     *object,
+              const Field *fields,
+              guint        n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), fields[i].property);
+      GValue v = G_VALUE_INIT;
+
+      g_assert (pspec != NULL);
+      g_value_init (&v, pspec->value_type);
+      g_object_get_property (object, fields[i].property, &v);
+      json_builder_set_member_name (builder, fields[i].key);
+      if (G_VALUE_HOLDS_STRING (&v))
+        json_builder_add_string_value (builder, g_value_get_string (&v) ? g_value_get_string (&v) : "");
+      else if (G_VALUE_HOLDS_BOOLEAN (&v))
+        json_builder_add_boolean_value (builder, g_value_get_boolean (&v));
+      else if (G_VALUE_HOLDS_UINT64 (&v))
+        json_builder_add_int_value (builder, (gint64) g_value_get_uint64 (&v));
+      else if (G_VALUE_HOLDS_UINT (&v))
+        json_builder_add_int_value (builder, g_value_get_uint (&v));
+      else if (G_VALUE_HOLDS_INT (&v))
+        json_builder_add_int_value (builder, g_value_get_int (&v));
+      else if (G_VALUE_HOLDS_DOUBLE (&v))
+        json_builder_add_double_value (builder, g_value_get_double (&v));
+      else if (G_VALUE_HOLDS_ENUM (&v))
+        {
+          GEnumValue *e = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class, g_value_get_enum (&v));
+          json_builder_add_string_value (builder, e ? e->value_nick : "");
+        }
+      else
+        g_assert_not_reached ();
+      g_value_unset (&v);
+    }
+}
+
+/* Sets the properties found in @object; FALSE when a member has the wrong type or range. */
+static gboolean
+read_fields (JsonObject  *json,
+             GObject     *object,
+             const Field *fields,
+             guint        n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    {
+      JsonNode *node = json_object_get_member (json, fields[i].key);
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), fields[i].property);
+      GType jtype;
+      GValue v = G_VALUE_INIT;
+      gboolean ok = TRUE;
+
+      if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+        continue;
+      if (!JSON_NODE_HOLDS_VALUE (node))
+        return FALSE;
+      jtype = json_node_get_value_type (node);
+      g_value_init (&v, pspec->value_type);
+      if (G_VALUE_HOLDS_STRING (&v) && jtype == G_TYPE_STRING)
+        g_value_set_string (&v, *json_node_get_string (node) ? json_node_get_string (node) : NULL);
+      else if (G_VALUE_HOLDS_BOOLEAN (&v) && jtype == G_TYPE_BOOLEAN)
+        g_value_set_boolean (&v, json_node_get_boolean (node));
+      else if (G_VALUE_HOLDS_UINT64 (&v) && jtype == G_TYPE_INT64 && json_node_get_int (node) >= 0)
+        g_value_set_uint64 (&v, json_node_get_int (node));
+      else if (G_VALUE_HOLDS_UINT (&v) && jtype == G_TYPE_INT64 && json_node_get_int (node) >= 0
+               && json_node_get_int (node) <= G_MAXUINT)
+        g_value_set_uint (&v, (guint) json_node_get_int (node));
+      else if (G_VALUE_HOLDS_INT (&v) && jtype == G_TYPE_INT64 && json_node_get_int (node) >= G_MININT
+               && json_node_get_int (node) <= G_MAXINT)
+        g_value_set_int (&v, (int) json_node_get_int (node));
+      else if (G_VALUE_HOLDS_DOUBLE (&v) && (jtype == G_TYPE_DOUBLE || jtype == G_TYPE_INT64))
+        g_value_set_double (&v, json_node_get_double (node));
+      else if (G_VALUE_HOLDS_ENUM (&v) && jtype == G_TYPE_STRING)
+        {
+          GEnumValue *e = g_enum_get_value_by_nick (G_PARAM_SPEC_ENUM (pspec)->enum_class, json_node_get_string (node));
+          if (e != NULL)
+            g_value_set_enum (&v, e->value);
+          else
+            ok = FALSE;
+        }
+      else
+        ok = FALSE;
+      if (ok && g_param_value_validate (pspec, &v))
+        ok = FALSE; /* out of range */
+      if (ok)
+        g_object_set_property (object, fields[i].property, &v);
+      g_value_unset (&v);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+write_track (JsonBuilder *builder,
+             GFile       *dir,
+             LqTrack     *track,
+             gboolean     full)
+{
+  g_autofree char *source = relative_path (dir, lq_track_get_file (track));
+  GListModel *stems = lq_track_get_stems (track);
+  const guint64 *indexes;
+  guint n_indexes;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "source");
+  json_builder_add_string_value (builder, source);
+  if (!full)
+    {
+      json_builder_set_member_name (builder, "title");
+      json_builder_add_string_value (builder, lq_track_get_title (track) ? lq_track_get_title (track) : "");
+      json_builder_end_object (builder);
+      return;
+    }
+  write_fields (builder, G_OBJECT (track), track_fields, G_N_ELEMENTS (track_fields));
+  json_builder_set_member_name (builder, "indexes");
+  json_builder_begin_array (builder);
+  indexes = lq_track_get_indexes (track, &n_indexes);
+  for (guint i = 0; i < n_indexes; i++)
+    json_builder_add_int_value (builder, (gint64) indexes[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "chain");
+  json_builder_add_value (builder, lq_chain_to_json (lq_track_get_chain (track)));
+  if (g_list_model_get_n_items (stems) > 0)
+    {
+      json_builder_set_member_name (builder, "stems");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < g_list_model_get_n_items (stems); i++)
+        {
+          g_autoptr(LqStem) stem = g_list_model_get_item (stems, i);
+          g_autofree char *stem_source = relative_path (dir, lq_stem_get_file (stem));
+          g_autoptr(LqChain) strip = lq_chain_new ();
+          g_autoptr(JsonNode) strip_json = NULL;
+
+          lq_chain_append (strip, lq_stem_get_strip (stem));
+          strip_json = lq_chain_to_json (strip);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "source");
+          json_builder_add_string_value (builder, stem_source);
+          json_builder_set_member_name (builder, "strip");
+          json_builder_add_value (builder, json_node_copy (json_array_get_element (json_node_get_array (strip_json), 0)));
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+}
+
 /**
  * lq_project_to_json:
  * @file: where the JSON will be stored (source paths are made relative to its folder)
@@ -92,25 +286,20 @@ lq_project_to_json (LqProject *self,
   json_builder_add_int_value (builder, LQ_PROJECT_FORMAT_VERSION);
   json_builder_set_member_name (builder, "generator");
   json_builder_add_string_value (builder, PACKAGE_STRING);
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, lq_project_get_title (self) ? lq_project_get_title (self) : "");
-  json_builder_set_member_name (builder, "artist");
-  json_builder_add_string_value (builder, lq_project_get_artist (self) ? lq_project_get_artist (self) : "");
+  write_fields (builder, G_OBJECT (self), project_fields, G_N_ELEMENTS (project_fields));
+  json_builder_set_member_name (builder, "master");
+  json_builder_add_value (builder, lq_chain_to_json (lq_project_get_master (self)));
   json_builder_set_member_name (builder, "tracks");
   json_builder_begin_array (builder);
   for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
+    write_track (builder, dir, lq_project_get_track (self, i), TRUE);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "references");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (lq_project_get_references (self)); i++)
     {
-      LqTrack *track = lq_project_get_track (self, i);
-      g_autofree char *source = relative_path (dir, lq_track_get_file (track));
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "source");
-      json_builder_add_string_value (builder, source);
-      json_builder_set_member_name (builder, "title");
-      json_builder_add_string_value (builder, lq_track_get_title (track) ? lq_track_get_title (track) : "");
-      json_builder_set_member_name (builder, "performer");
-      json_builder_add_string_value (builder, lq_track_get_performer (track) ? lq_track_get_performer (track) : "");
-      json_builder_end_object (builder);
+      g_autoptr(LqTrack) ref = g_list_model_get_item (lq_project_get_references (self), i);
+      write_track (builder, dir, ref, FALSE);
     }
   json_builder_end_array (builder);
   json_builder_end_object (builder);
@@ -177,6 +366,124 @@ get_string (JsonObject *object,
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
+}
+
+
+static void
+copy_chain (LqChain *dest,
+            LqChain *src)
+{
+  while (lq_chain_get_n_elements (src) > 0)
+    {
+      g_autoptr(LqChainElement) element = g_object_ref (lq_chain_get_element (src, 0));
+      lq_chain_remove (src, 0);
+      lq_chain_append (dest, element);
+    }
+}
+
+/* A track from its JSON object, or NULL when the object is not valid. */
+static LqTrack *
+read_track (JsonNode *node,
+            GFile    *dir,
+            gboolean  full)
+{
+  g_autoptr(LqTrack) track = NULL;
+  g_autoptr(GFile) source_file = NULL;
+  g_autoptr(LqChain) chain = NULL;
+  JsonObject *t;
+  JsonNode *member;
+  const char *source;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  t = json_node_get_object (node);
+  source = get_string (t, "source");
+  if (source == NULL || *source == '\0')
+    return NULL;
+  source_file = resolve_source (dir, source);
+
+  member = json_object_get_member (t, "stems");
+  if (full && member != NULL && JSON_NODE_HOLDS_ARRAY (member) && json_array_get_length (json_node_get_array (member)) > 0)
+    {
+      JsonArray *stems = json_node_get_array (member);
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GPtrArray) strips = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = 0; i < json_array_get_length (stems); i++)
+        {
+          JsonNode *stem = json_array_get_element (stems, i);
+          const char *stem_source;
+          g_autoptr(JsonNode) wrap = NULL;
+          g_autoptr(JsonArray) array = NULL;
+          LqChain *strip;
+
+          if (!JSON_NODE_HOLDS_OBJECT (stem))
+            return NULL;
+          stem_source = get_string (json_node_get_object (stem), "source");
+          if (stem_source == NULL || *stem_source == '\0')
+            return NULL;
+          g_ptr_array_add (files, resolve_source (dir, stem_source));
+          array = json_array_new ();
+          if (json_object_has_member (json_node_get_object (stem), "strip"))
+            json_array_add_element (array, json_node_copy (json_object_get_member (json_node_get_object (stem), "strip")));
+          wrap = json_node_init_array (json_node_alloc (), array);
+          strip = lq_chain_new_from_json (wrap, NULL);
+          if (strip == NULL)
+            return NULL;
+          g_ptr_array_add (strips, strip);
+        }
+      track = lq_track_new_for_stems ((GFile **) files->pdata, files->len);
+      for (guint i = 0; i < strips->len; i++)
+        {
+          g_autoptr(LqStem) stem = g_list_model_get_item (lq_track_get_stems (track), i);
+          LqChain *strip = g_ptr_array_index (strips, i);
+          LqChainElement *from = lq_chain_get_element (strip, 0);
+          g_auto(GStrv) names = from ? lq_chain_element_list_properties (from) : NULL;
+
+          if (from == NULL)
+            continue;
+          lq_chain_element_set_bypass (lq_stem_get_strip (stem), lq_chain_element_get_bypass (from));
+          for (guint j = 0; names[j] != NULL; j++)
+            lq_chain_element_set (lq_stem_get_strip (stem), names[j], lq_chain_element_get (from, names[j]));
+        }
+    }
+  else
+    track = lq_track_new (source_file);
+
+  if (!full)
+    {
+      const char *title = get_string (t, "title");
+      if (title != NULL && *title != '\0')
+        lq_track_set_title (track, title);
+      return g_steal_pointer (&track);
+    }
+  if (!read_fields (t, G_OBJECT (track), track_fields, G_N_ELEMENTS (track_fields)))
+    return NULL;
+
+  member = json_object_get_member (t, "indexes");
+  if (member != NULL && JSON_NODE_HOLDS_ARRAY (member))
+    {
+      JsonArray *array = json_node_get_array (member);
+      g_autoptr(GArray) indexes = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *n = json_array_get_element (array, i);
+          guint64 v;
+
+          if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64 || json_node_get_int (n) < 0)
+            return NULL;
+          v = (guint64) json_node_get_int (n);
+          g_array_append_val (indexes, v);
+        }
+      lq_track_set_indexes (track, (const guint64 *) (gpointer) indexes->data, indexes->len);
+    }
+
+  chain = lq_chain_new_from_json (json_object_get_member (t, "chain"), NULL);
+  if (chain == NULL)
+    return NULL;
+  copy_chain (lq_track_get_chain (track), chain);
+  return g_steal_pointer (&track);
 }
 
 /**
@@ -248,35 +555,43 @@ lq_project_load (GFile         *file,
     goto corrupt;
 
   project = lq_project_new ();
-  lq_project_set_title (project, get_string (object, "title"));
-  lq_project_set_artist (project, get_string (object, "artist"));
+  if (!read_fields (object, G_OBJECT (project), project_fields, G_N_ELEMENTS (project_fields)))
+    goto corrupt;
+  {
+    g_autoptr(LqChain) master = lq_chain_new_from_json (json_object_get_member (object, "master"), NULL);
+    if (master == NULL)
+      goto corrupt;
+    copy_chain (lq_project_get_master (project), master);
+  }
   dir = g_file_get_parent (file);
   tracks = json_object_get_array_member (object, "tracks");
   for (guint i = 0; i < json_array_get_length (tracks); i++)
     {
-      JsonNode *node = json_array_get_element (tracks, i);
-      JsonObject *t;
-      const char *source;
-      g_autoptr(GFile) source_file = NULL;
-      g_autoptr(LqTrack) track = NULL;
+      g_autoptr(LqTrack) track = read_track (json_array_get_element (tracks, i), dir, TRUE);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (track == NULL)
         goto corrupt;
-      t = json_node_get_object (node);
-      source = get_string (t, "source");
-      if (source == NULL || *source == '\0')
-        goto corrupt;
-      source_file = resolve_source (dir, source);
-      track = lq_track_new (source_file);
-      if (get_string (t, "title") && *get_string (t, "title"))
-        lq_track_set_title (track, get_string (t, "title"));
-      if (get_string (t, "performer") && *get_string (t, "performer"))
-        lq_track_set_performer (track, get_string (t, "performer"));
       /* A missing or unreadable source keeps its track, marked missing. */
       lq_track_probe (track, cancellable, NULL);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       lq_project_append_track (project, track);
+    }
+  if (json_object_has_member (object, "references"))
+    {
+      JsonNode *refs = json_object_get_member (object, "references");
+
+      if (!JSON_NODE_HOLDS_ARRAY (refs))
+        goto corrupt;
+      for (guint i = 0; i < json_array_get_length (json_node_get_array (refs)); i++)
+        {
+          g_autoptr(LqTrack) ref = read_track (json_array_get_element (json_node_get_array (refs), i), dir, FALSE);
+
+          if (ref == NULL)
+            goto corrupt;
+          lq_track_probe (ref, cancellable, NULL);
+          g_list_store_append (G_LIST_STORE (lq_project_get_references (project)), ref);
+        }
     }
   lq_project_set_file (project, file);
   return g_steal_pointer (&project);

@@ -13,10 +13,40 @@ struct _LqProject
   GObject parent_instance;
 
   char *title;
-  char *artist;
+  char *artist;        /* the album's performer (CD-Text) */
+  char *songwriter;    /* CD-Text */
+  char *composer;      /* CD-Text */
+  char *genre;         /* CD-Text */
+  char *message;       /* CD-Text */
+  char *upc;           /* UPC/EAN, as typed */
+  char *preset;        /* delivery preset name */
+  guint rate;          /* album sample rate */
+  gboolean cd_mode;    /* track starts snap to CD frames, Red Book rules apply */
+  LqMatchMode match_mode;
+  double match_target; /* LUFS */
+  int match_anchor;    /* track index, -1 none */
   GListStore *tracks;
+  GListStore *references; /* LqTrack: reference mixes for A/B */
+  LqChain *master;     /* the album's master chain */
   GFile *file; /* where the project was loaded from or last saved, or NULL */
 };
+
+GType
+lq_match_mode_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    { LQ_MATCH_NONE, "LQ_MATCH_NONE", "none" },
+    { LQ_MATCH_TARGET, "LQ_MATCH_TARGET", "target" },
+    { LQ_MATCH_ANCHOR, "LQ_MATCH_ANCHOR", "anchor" },
+    { LQ_MATCH_ALBUM, "LQ_MATCH_ALBUM", "album" },
+    { 0, NULL, NULL },
+  };
+
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("LqMatchMode", values));
+  return type;
+}
 
 typedef struct
 {
@@ -33,10 +63,41 @@ enum {
   PROP_ARTIST,
   PROP_TRACKS,
   PROP_FILE,
+  PROP_SONGWRITER,
+  PROP_COMPOSER,
+  PROP_GENRE,
+  PROP_MESSAGE,
+  PROP_UPC,
+  PROP_PRESET,
+  PROP_RATE,
+  PROP_CD_MODE,
+  PROP_MATCH_MODE,
+  PROP_MATCH_TARGET,
+  PROP_MATCH_ANCHOR,
+  PROP_MASTER,
+  PROP_REFERENCES,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static char **
+string_field (LqProject *self,
+              guint      prop_id)
+{
+  switch (prop_id)
+    {
+    case PROP_TITLE: return &self->title;
+    case PROP_ARTIST: return &self->artist;
+    case PROP_SONGWRITER: return &self->songwriter;
+    case PROP_COMPOSER: return &self->composer;
+    case PROP_GENRE: return &self->genre;
+    case PROP_MESSAGE: return &self->message;
+    case PROP_UPC: return &self->upc;
+    case PROP_PRESET: return &self->preset;
+    default: return NULL;
+    }
+}
 
 static void
 add_files_free (gpointer data)
@@ -79,7 +140,15 @@ lq_project_finalize (GObject *object)
 
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->artist, g_free);
+  g_clear_pointer (&self->songwriter, g_free);
+  g_clear_pointer (&self->composer, g_free);
+  g_clear_pointer (&self->genre, g_free);
+  g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->upc, g_free);
+  g_clear_pointer (&self->preset, g_free);
   g_clear_object (&self->tracks);
+  g_clear_object (&self->references);
+  g_clear_object (&self->master);
   g_clear_object (&self->file);
 
   G_OBJECT_CLASS (lq_project_parent_class)->finalize (object);
@@ -93,13 +162,33 @@ lq_project_get_property (GObject    *object,
 {
   LqProject *self = LQ_PROJECT (object);
 
+  if (string_field (self, prop_id))
+    {
+      g_value_set_string (value, *string_field (self, prop_id));
+      return;
+    }
   switch (prop_id)
     {
-    case PROP_TITLE:
-      g_value_set_string (value, self->title);
+    case PROP_RATE:
+      g_value_set_uint (value, self->rate);
       break;
-    case PROP_ARTIST:
-      g_value_set_string (value, self->artist);
+    case PROP_CD_MODE:
+      g_value_set_boolean (value, self->cd_mode);
+      break;
+    case PROP_MATCH_MODE:
+      g_value_set_enum (value, self->match_mode);
+      break;
+    case PROP_MATCH_TARGET:
+      g_value_set_double (value, self->match_target);
+      break;
+    case PROP_MATCH_ANCHOR:
+      g_value_set_int (value, self->match_anchor);
+      break;
+    case PROP_MASTER:
+      g_value_set_object (value, self->master);
+      break;
+    case PROP_REFERENCES:
+      g_value_set_object (value, self->references);
       break;
     case PROP_TRACKS:
       g_value_set_object (value, self->tracks);
@@ -119,14 +208,41 @@ lq_project_set_property (GObject      *object,
                          GParamSpec   *pspec)
 {
   LqProject *self = LQ_PROJECT (object);
+  gboolean changed = FALSE;
 
+  if (string_field (self, prop_id))
+    {
+      char **field = string_field (self, prop_id);
+
+      if (g_strcmp0 (*field, g_value_get_string (value)) != 0)
+        {
+          g_free (*field);
+          *field = g_value_dup_string (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      return;
+    }
   switch (prop_id)
     {
-    case PROP_TITLE:
-      lq_project_set_title (self, g_value_get_string (value));
+    case PROP_RATE:
+      changed = self->rate != g_value_get_uint (value);
+      self->rate = g_value_get_uint (value);
       break;
-    case PROP_ARTIST:
-      lq_project_set_artist (self, g_value_get_string (value));
+    case PROP_CD_MODE:
+      changed = self->cd_mode != g_value_get_boolean (value);
+      self->cd_mode = g_value_get_boolean (value);
+      break;
+    case PROP_MATCH_MODE:
+      changed = self->match_mode != (LqMatchMode) g_value_get_enum (value);
+      self->match_mode = g_value_get_enum (value);
+      break;
+    case PROP_MATCH_TARGET:
+      changed = self->match_target != g_value_get_double (value);
+      self->match_target = g_value_get_double (value);
+      break;
+    case PROP_MATCH_ANCHOR:
+      changed = self->match_anchor != g_value_get_int (value);
+      self->match_anchor = g_value_get_int (value);
       break;
     case PROP_FILE:
       lq_project_set_file (self, g_value_get_object (value));
@@ -134,6 +250,8 @@ lq_project_set_property (GObject      *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+  if (changed)
+    g_object_notify_by_pspec (object, pspec);
 }
 
 static void
@@ -157,6 +275,25 @@ lq_project_class_init (LqProjectClass *klass)
   properties[PROP_FILE] =
     g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  {
+    const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+    const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+    properties[PROP_SONGWRITER] = g_param_spec_string ("songwriter", NULL, NULL, NULL, rw);
+    properties[PROP_COMPOSER] = g_param_spec_string ("composer", NULL, NULL, NULL, rw);
+    properties[PROP_GENRE] = g_param_spec_string ("genre", NULL, NULL, NULL, rw);
+    properties[PROP_MESSAGE] = g_param_spec_string ("message", NULL, NULL, NULL, rw);
+    properties[PROP_UPC] = g_param_spec_string ("upc", NULL, NULL, NULL, rw);
+    properties[PROP_PRESET] = g_param_spec_string ("preset", NULL, NULL, NULL, rw);
+    properties[PROP_RATE] = g_param_spec_uint ("rate", NULL, NULL, 8000, 384000, 44100, rw);
+    properties[PROP_CD_MODE] = g_param_spec_boolean ("cd-mode", NULL, NULL, FALSE, rw);
+    properties[PROP_MATCH_MODE] =
+      g_param_spec_enum ("match-mode", NULL, NULL, LQ_TYPE_MATCH_MODE, LQ_MATCH_NONE, rw);
+    properties[PROP_MATCH_TARGET] = g_param_spec_double ("match-target", NULL, NULL, -60.0, 0.0, -14.0, rw);
+    properties[PROP_MATCH_ANCHOR] = g_param_spec_int ("match-anchor", NULL, NULL, -1, G_MAXINT, -1, rw);
+    properties[PROP_MASTER] = g_param_spec_object ("master", NULL, NULL, LQ_TYPE_CHAIN, ro);
+    properties[PROP_REFERENCES] = g_param_spec_object ("references", NULL, NULL, G_TYPE_LIST_MODEL, ro);
+  }
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -165,6 +302,11 @@ static void
 lq_project_init (LqProject *self)
 {
   self->tracks = g_list_store_new (LQ_TYPE_TRACK);
+  self->references = g_list_store_new (LQ_TYPE_TRACK);
+  self->master = lq_chain_new ();
+  self->rate = 44100;
+  self->match_target = -14.0;
+  self->match_anchor = -1;
 }
 
 LqProject *
@@ -339,4 +481,93 @@ lq_project_set_file (LqProject *self,
 
   if (g_set_object (&self->file, file))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+}
+
+guint
+lq_project_get_rate (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), 0);
+  return self->rate;
+}
+
+gboolean
+lq_project_get_cd_mode (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), FALSE);
+  return self->cd_mode;
+}
+
+const char *
+lq_project_get_upc (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), NULL);
+  return self->upc;
+}
+
+/**
+ * lq_project_get_master:
+ *
+ * Returns: (transfer none): the album's master chain, run over the whole timeline
+ */
+LqChain *
+lq_project_get_master (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), NULL);
+  return self->master;
+}
+
+/**
+ * lq_project_get_references:
+ *
+ * Returns: (transfer none): the reference tracks (#LqTrack) for A/B comparison
+ */
+GListModel *
+lq_project_get_references (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), NULL);
+  return G_LIST_MODEL (self->references);
+}
+
+LqMatchMode
+lq_project_get_match_mode (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), LQ_MATCH_NONE);
+  return self->match_mode;
+}
+
+double
+lq_project_get_match_target (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), 0.0);
+  return self->match_target;
+}
+
+int
+lq_project_get_match_anchor (LqProject *self)
+{
+  g_return_val_if_fail (LQ_IS_PROJECT (self), -1);
+  return self->match_anchor;
+}
+
+/**
+ * lq_project_get_track_frames:
+ *
+ * Returns: the length of @track's source at the album's rate, in samples (before trims): the
+ *   source length scaled by album rate / source rate, rounded to the nearest sample
+ */
+guint64
+lq_project_get_track_frames (LqProject *self,
+                             LqTrack   *track)
+{
+  guint rate;
+
+  g_return_val_if_fail (LQ_IS_PROJECT (self), 0);
+  g_return_val_if_fail (LQ_IS_TRACK (track), 0);
+
+  rate = lq_track_get_rate (track);
+  if (rate == 0)
+    return 0;
+  if (rate == self->rate)
+    return lq_track_get_n_frames (track);
+  return (lq_track_get_n_frames (track) * self->rate + rate / 2) / rate;
 }

@@ -3,9 +3,30 @@
 
 #include <gio/gio.h>
 
+#include "lq-chain.h"
 #include "lq-track.h"
 
 G_BEGIN_DECLS
+
+/**
+ * LqMatchMode:
+ * @LQ_MATCH_NONE: no level matching (manual gains only)
+ * @LQ_MATCH_TARGET: every track to the target integrated loudness
+ * @LQ_MATCH_ANCHOR: every track to the loudness of the anchor track
+ * @LQ_MATCH_ALBUM: the whole album moved to the target, keeping the tracks' relative balance
+ */
+typedef enum
+{
+  LQ_MATCH_NONE,
+  LQ_MATCH_TARGET,
+  LQ_MATCH_ANCHOR,
+  LQ_MATCH_ALBUM,
+} LqMatchMode;
+
+#define LQ_TYPE_MATCH_MODE (lq_match_mode_get_type ())
+GType lq_match_mode_get_type (void);
+
+#define LQ_CD_FRAME_FRAMES 588 /* stereo samples in one CD sector */
 
 #define LQ_TYPE_PROJECT (lq_project_get_type ())
 
@@ -33,6 +54,16 @@ void        lq_project_add_files_async    (LqProject            *self,
 gboolean    lq_project_add_files_finish   (LqProject            *self,
                                            GAsyncResult         *result,
                                            GError              **error);
+guint       lq_project_get_rate           (LqProject            *self);
+gboolean    lq_project_get_cd_mode        (LqProject            *self);
+const char *lq_project_get_upc            (LqProject            *self);
+LqChain    *lq_project_get_master         (LqProject            *self);
+GListModel *lq_project_get_references     (LqProject            *self);
+LqMatchMode lq_project_get_match_mode     (LqProject            *self);
+double      lq_project_get_match_target   (LqProject            *self);
+int         lq_project_get_match_anchor   (LqProject            *self);
+guint64     lq_project_get_track_frames   (LqProject            *self,
+                                           LqTrack              *track);
 GFile      *lq_project_get_file           (LqProject            *self);
 void        lq_project_set_file           (LqProject            *self,
                                            GFile                *file);

@@ -88,44 +88,27 @@ encode_block (guint8 *dst, const float *src, gsize samples, LqWavFormat format)
   return p - dst;
 }
 
-/**
- * lq_wav_write_file:
- *
- * Writes a RIFF/WAVE file. Integer formats are rounded and clamped (no dither: dither belongs
- * in the chain, before this). The file appears only when complete: the data goes to a
- * temporary file that replaces @file at the end, so a failure or a cancel leaves no file that
- * looks finished (see #LqAtomicFile).
- */
-gboolean
-lq_wav_write_file (GFile         *file,
-                   const float   *interleaved,
-                   gsize          frames,
-                   guint          channels,
-                   guint          rate,
-                   LqWavFormat    format,
-                   GCancellable  *cancellable,
-                   GError       **error)
+struct _LqWavWriter
 {
-  g_autoptr(LqAtomicFile) atomic = NULL;
-  GOutputStream *out;
-  g_autofree guint8 *block = NULL;
+  LqAtomicFile *atomic;   /* the file being written */
+  guint channels;
+  LqWavFormat format;
+  guint64 total_frames;   /* frames the header promises */
+  guint64 written;        /* frames written so far */
+  guint8 *block;          /* encoding scratch */
+  gsize block_frames;     /* frames that fit in block */
+};
+
+static gsize
+header_for (guint8      *header,
+            guint        channels,
+            guint        rate,
+            LqWavFormat  format,
+            guint64      data_bytes)
+{
   guint bytes_per_sample = format == LQ_WAV_PCM16 ? 2 : format == LQ_WAV_PCM24 ? 3 : 4;
-  guint64 data_bytes = (guint64) frames * channels * bytes_per_sample;
   gboolean extensible = channels > 2 || format == LQ_WAV_PCM24;
-  guint8 header[68];
-  gsize header_len, done = 0;
-  const gsize block_frames = 16384;
-
-  g_return_val_if_fail (G_IS_FILE (file), FALSE);
-  g_return_val_if_fail (interleaved != NULL || frames == 0, FALSE);
-  g_return_val_if_fail (channels > 0 && rate > 0, FALSE);
-
-  if (data_bytes + 60 > G_MAXUINT32)
-    {
-      g_set_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_INVALID,
-                   _("The audio is too long for a WAV file (over 4 GiB); choose FLAC or split it"));
-      return FALSE;
-    }
+  gsize header_len;
 
   /* RIFF header with a fmt chunk (WAVE_FORMAT_EXTENSIBLE for 24-bit and multichannel). */
   memcpy (header, "RIFF", 4);
@@ -153,24 +136,208 @@ lq_wav_write_file (GFile         *file,
   put_u32 (header + header_len + 4, (guint32) data_bytes);
   header_len += 8;
   put_u32 (header + 4, (guint32) (header_len - 8 + data_bytes));
+  return header_len;
+}
 
+/**
+ * lq_wav_writer_new:
+ * @total_frames: the exact number of frames that will be written
+ *
+ * Returns: (transfer full) (nullable): a writer, or %NULL (the folder is not writable, the
+ *   length does not fit in a WAV file)
+ */
+LqWavWriter *
+lq_wav_writer_new (GFile         *file,
+                   guint          channels,
+                   guint          rate,
+                   LqWavFormat    format,
+                   guint64        total_frames,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  guint bytes_per_sample = format == LQ_WAV_PCM16 ? 2 : format == LQ_WAV_PCM24 ? 3 : 4;
+  guint64 data_bytes = total_frames * channels * bytes_per_sample;
+  g_autoptr(LqAtomicFile) atomic = NULL;
+  LqWavWriter *self;
+  guint8 header[68];
+  gsize header_len;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (channels > 0 && rate > 0, NULL);
+
+  if (data_bytes + 60 > G_MAXUINT32)
+    {
+      g_set_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_INVALID,
+                   _("The audio is too long for a WAV file (over 4 GiB); choose FLAC or split it"));
+      return NULL;
+    }
   atomic = lq_atomic_file_new (file, cancellable, error);
   if (atomic == NULL)
-    return FALSE;
-  out = lq_atomic_file_get_stream (atomic);
-  if (!g_output_stream_write_all (out, header, header_len, NULL, cancellable, error))
-    return FALSE;
+    return NULL;
+  header_len = header_for (header, channels, rate, format, data_bytes);
+  if (!g_output_stream_write_all (lq_atomic_file_get_stream (atomic), header, header_len, NULL, cancellable, error))
+    return NULL;
 
-  block = g_malloc (block_frames * channels * 4);
+  self = g_new0 (LqWavWriter, 1);
+  self->atomic = g_steal_pointer (&atomic);
+  self->channels = channels;
+  self->format = format;
+  self->total_frames = total_frames;
+  self->block_frames = 16384;
+  self->block = g_malloc (self->block_frames * channels * 4);
+  return self;
+}
+
+static gboolean
+check_room (LqWavWriter  *self,
+            gsize         frames,
+            GError      **error)
+{
+  if (self->written + frames > self->total_frames)
+    {
+      g_set_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_INVALID,
+                   _("More audio than announced was written to a WAV file"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+lq_wav_writer_write (LqWavWriter   *self,
+                     const float   *interleaved,
+                     gsize          frames,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  gsize done = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  if (!check_room (self, frames, error))
+    return FALSE;
   while (done < frames)
     {
-      gsize n = MIN (block_frames, frames - done);
-      gsize len = encode_block (block, interleaved + done * channels, n * channels, format);
+      gsize n = MIN (self->block_frames, frames - done);
+      gsize len = encode_block (self->block, interleaved + done * self->channels, n * self->channels, self->format);
 
-      if (!g_output_stream_write_all (out, block, len, NULL, cancellable, error))
+      if (!g_output_stream_write_all (lq_atomic_file_get_stream (self->atomic), self->block, len, NULL, cancellable, error))
         return FALSE;
       done += n;
     }
+  self->written += frames;
+  return TRUE;
+}
 
-  return lq_atomic_file_commit (atomic, cancellable, error);
+/**
+ * lq_wav_writer_write_pcm:
+ * @samples: integer codes already at the file's word length (from a dither stage)
+ *
+ * Writes integer samples as they are, for PCM16 and PCM24 files.
+ */
+gboolean
+lq_wav_writer_write_pcm (LqWavWriter   *self,
+                         const gint32  *samples,
+                         gsize          frames,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  gsize done = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->format != LQ_WAV_FLOAT32, FALSE);
+  if (!check_room (self, frames, error))
+    return FALSE;
+  while (done < frames)
+    {
+      gsize n = MIN (self->block_frames, frames - done);
+      guint8 *p = self->block;
+
+      for (gsize i = 0; i < n * self->channels; i++)
+        {
+          gint32 v = samples[done * self->channels + i];
+
+          p[0] = v & 0xff;
+          p[1] = (v >> 8) & 0xff;
+          if (self->format == LQ_WAV_PCM24)
+            {
+              p[2] = (v >> 16) & 0xff;
+              p += 3;
+            }
+          else
+            p += 2;
+        }
+      if (!g_output_stream_write_all (lq_atomic_file_get_stream (self->atomic), self->block,
+                                      p - self->block, NULL, cancellable, error))
+        return FALSE;
+      done += n;
+    }
+  self->written += frames;
+  return TRUE;
+}
+
+/**
+ * lq_wav_writer_commit:
+ *
+ * Checks that every announced frame was written and makes the file appear.
+ */
+gboolean
+lq_wav_writer_commit (LqWavWriter   *self,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (self->written != self->total_frames)
+    {
+      g_set_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_INVALID,
+                   _("The WAV file is incomplete (%" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " frames)"),
+                   self->written, self->total_frames);
+      return FALSE;
+    }
+  return lq_atomic_file_commit (self->atomic, cancellable, error);
+}
+
+/**
+ * lq_wav_writer_free:
+ *
+ * Discards the file unless it was committed.
+ */
+void
+lq_wav_writer_free (LqWavWriter *self)
+{
+  if (self == NULL)
+    return;
+  lq_atomic_file_free (self->atomic);
+  g_free (self->block);
+  g_free (self);
+}
+
+/**
+ * lq_wav_write_file:
+ *
+ * Writes a RIFF/WAVE file. Integer formats are rounded and clamped (no dither: dither belongs
+ * in the chain, before this). The file appears only when complete: the data goes to a
+ * temporary file that replaces @file at the end, so a failure or a cancel leaves no file that
+ * looks finished (see #LqAtomicFile).
+ */
+gboolean
+lq_wav_write_file (GFile         *file,
+                   const float   *interleaved,
+                   gsize          frames,
+                   guint          channels,
+                   guint          rate,
+                   LqWavFormat    format,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(LqWavWriter) writer = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+  g_return_val_if_fail (interleaved != NULL || frames == 0, FALSE);
+
+  writer = lq_wav_writer_new (file, channels, rate, format, frames, cancellable, error);
+  if (writer == NULL)
+    return FALSE;
+  if (!lq_wav_writer_write (writer, interleaved, frames, cancellable, error))
+    return FALSE;
+  return lq_wav_writer_commit (writer, cancellable, error);
 }

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lq-project.h"
+#include "lq-sequence.h"
+
+G_BEGIN_DECLS
+
+/*
+ * LqAlbumReader produces the album: every track decoded at the album rate, trimmed, mixed from
+ * its stems, run through its chain, given its gain and fades, placed on the timeline with its
+ * pause or crossfade, and the sum run through the master chain. It is the one timeline code
+ * behind both playback and render, so what is heard is what is exported.
+ *
+ * Tracks are processed by worker threads (as many as there are cores) ahead of the read
+ * position, whole tracks at a time; the master chain runs in the reading thread. Output is
+ * stereo interleaved float at the album rate. A read is deterministic: the same project gives
+ * the same samples on every run.
+ */
+typedef struct _LqAlbumReader LqAlbumReader;
+
+LqAlbumReader    *lq_album_reader_new           (LqProject      *project,
+                                                 GError        **error);
+const LqSequence *lq_album_reader_get_sequence  (LqAlbumReader  *self);
+guint64           lq_album_reader_get_length    (LqAlbumReader  *self);
+guint64           lq_album_reader_get_position  (LqAlbumReader  *self);
+void              lq_album_reader_set_keep_tracks (LqAlbumReader *self,
+                                                 gboolean        keep);
+gssize            lq_album_reader_read          (LqAlbumReader  *self,
+                                                 float          *frames,
+                                                 gsize           max_frames,
+                                                 GCancellable   *cancellable,
+                                                 GError        **error);
+gboolean          lq_album_reader_seek          (LqAlbumReader  *self,
+                                                 guint64         position,
+                                                 GError        **error);
+void              lq_album_reader_free          (LqAlbumReader  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LqAlbumReader, lq_album_reader_free)
+
+gboolean          lq_album_render_track         (LqProject      *project,
+                                                 const LqSequence *sequence,
+                                                 guint           placement,
+                                                 float          *out,
+                                                 GCancellable   *cancellable,
+                                                 GError        **error);
+
+G_END_DECLS
