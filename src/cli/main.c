@@ -21,18 +21,13 @@ typedef struct
   const char *summary;
 } Command;
 
-};
-
-{
-
-}
-
 static const Command commands[] = {
   { "analyze", lq_cli_analyze, N_("Measure loudness and peaks of audio files (EBU R 128)") },
   { "demo", lq_cli_demo, N_("Write the synthesized demo album into a folder") },
   { "info", lq_cli_info, N_("Print a project's timeline and settings") },
   { "new", lq_cli_new, N_("Create a project from audio files") },
   { "render", lq_cli_render, N_("Render a project's album into a WAV file") },
+};
 
 static void
 print_usage (FILE *stream)
@@ -46,10 +41,12 @@ print_usage (FILE *stream)
 int
 main (int    argc,
       char **argv)
+{
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
       || strcmp (argv[1], "help") == 0)
     {
@@ -61,6 +58,7 @@ main (int    argc,
       g_print ("%s\n", PACKAGE_STRING);
       return LQ_CLI_EXIT_OK;
     }
+
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
       {
@@ -68,6 +66,8 @@ main (int    argc,
         lq_elements_init ();
         return commands[i].func (argc - 1, argv + 1);
       }
+
   g_printerr (_("lacquer-cli: unknown command “%s”\n\n"), argv[1]);
   print_usage (stderr);
   return LQ_CLI_EXIT_USAGE;
+}
