@@ -359,6 +359,9 @@ lq_decoder_new_full (GFile           *file,
   gst_bin_add_many (GST_BIN (self->pipeline), decodebin, self->convert, sink, NULL);
   if (resample != NULL)
     {
+      /* Mastering quality: GStreamer's best Kaiser-windowed sinc (measured in
+       * tests/engine/test-resample.c and docs/PERFORMANCE.md). */
+      g_object_set (resample, "quality", 10, NULL);
       gst_bin_add (GST_BIN (self->pipeline), resample);
       gst_element_link_many (self->convert, resample, sink, NULL);
     }
