@@ -15,9 +15,12 @@ typedef int (*LqCliCommandFunc) (int argc, char **argv);
 
 int lq_cli_analyze (int argc, char **argv);
 int lq_cli_demo    (int argc, char **argv);
+int lq_cli_export_cue (int argc, char **argv);
+int lq_cli_export_ddp (int argc, char **argv);
 int lq_cli_info    (int argc, char **argv);
 int lq_cli_new     (int argc, char **argv);
 int lq_cli_render  (int argc, char **argv);
+int lq_cli_verify  (int argc, char **argv);
 
 /* Helpers shared by the subcommands. */
 int lq_cli_usage_error (GOptionContext *context, const char *message);

@@ -21,12 +21,39 @@ typedef struct
   const char *summary;
 } Command;
 
+/* "lacquer-cli export WHAT …": one entry per kind of delivery. */
+static const Command export_commands[] = {
+  { "cue", lq_cli_export_cue, N_("CUE sheet, cdrdao TOC and the disc audio (WAV or BIN)") },
+  { "ddp", lq_cli_export_ddp, N_("DDP 2.00 fileset for CD replication, with a PQ sheet") },
+};
+
+static int
+cli_export (int    argc,
+            char **argv)
+{
+  gboolean help = argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0);
+  FILE *stream = help ? stdout : stderr;
+
+  if (argc >= 2)
+    for (guint i = 0; i < G_N_ELEMENTS (export_commands); i++)
+      if (strcmp (argv[1], export_commands[i].name) == 0)
+        return export_commands[i].func (argc - 1, argv + 1);
+  if (argc >= 2 && !help)
+    fprintf (stream, _("lacquer-cli: unknown export “%s”\n\n"), argv[1]);
+  fprintf (stream, "%s\n\n", _("Usage: lacquer-cli export WHAT PROJECT [OPTION…]"));
+  for (guint i = 0; i < G_N_ELEMENTS (export_commands); i++)
+    fprintf (stream, "  %-10s %s\n", export_commands[i].name, _(export_commands[i].summary));
+  return help ? LQ_CLI_EXIT_OK : LQ_CLI_EXIT_USAGE;
+}
+
 static const Command commands[] = {
   { "analyze", lq_cli_analyze, N_("Measure loudness and peaks of audio files (EBU R 128)") },
   { "demo", lq_cli_demo, N_("Write the synthesized demo album into a folder") },
+  { "export", cli_export, N_("Write delivery files (export ddp, cue, streaming …)") },
   { "info", lq_cli_info, N_("Print a project's timeline and settings") },
   { "new", lq_cli_new, N_("Create a project from audio files") },
   { "render", lq_cli_render, N_("Render a project's album into a WAV file") },
+  { "verify", lq_cli_verify, N_("Check a delivery (verify ddp DIR [--against PROJECT])") },
 };
 
 static void
