@@ -17,6 +17,7 @@ int lq_cli_analyze (int argc, char **argv);
 int lq_cli_demo    (int argc, char **argv);
 int lq_cli_export_cue (int argc, char **argv);
 int lq_cli_export_ddp (int argc, char **argv);
+int lq_cli_export_streaming (int argc, char **argv);
 int lq_cli_info    (int argc, char **argv);
 int lq_cli_new     (int argc, char **argv);
 int lq_cli_render  (int argc, char **argv);

@@ -25,6 +25,7 @@ typedef struct
 static const Command export_commands[] = {
   { "cue", lq_cli_export_cue, N_("CUE sheet, cdrdao TOC and the disc audio (WAV or BIN)") },
   { "ddp", lq_cli_export_ddp, N_("DDP 2.00 fileset for CD replication, with a PQ sheet") },
+  { "streaming", lq_cli_export_streaming, N_("Per-track FLAC or WAV files for streaming services, measured and reported") },
 };
 
 static int
