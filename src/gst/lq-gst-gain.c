@@ -299,7 +299,8 @@ lq_gst_gain_class_init (LqGstGainClass *klass)
                          GAIN_MIN_DB, GAIN_MAX_DB, 0.0, flags | GST_PARAM_CONTROLLABLE);
   properties[PROP_FADE_IN_START] =
     g_param_spec_int64 ("fade-in-start", "Fade-in start",
-                        "Stream position (samples from the stream's start) where the fade-in begins",
+                        "Stream position (samples from the stream's start) where the "
+                        "fade-in begins",
                         0, G_MAXINT64 / 2, 0, flags);
   properties[PROP_FADE_IN_LENGTH] =
     g_param_spec_int64 ("fade-in-length", "Fade-in length",
@@ -310,7 +311,8 @@ lq_gst_gain_class_init (LqGstGainClass *klass)
                        LQ_TYPE_GST_FADE_CURVE, LQ_GST_FADE_CURVE_EQUAL_POWER, flags);
   properties[PROP_FADE_OUT_START] =
     g_param_spec_int64 ("fade-out-start", "Fade-out start",
-                        "Stream position (samples from the stream's start) where the fade-out begins",
+                        "Stream position (samples from the stream's start) where the "
+                        "fade-out begins",
                         0, G_MAXINT64 / 2, 0, flags);
   properties[PROP_FADE_OUT_LENGTH] =
     g_param_spec_int64 ("fade-out-length", "Fade-out length",
@@ -354,9 +356,12 @@ set_fade (LqGstGain     *self,
   GST_OBJECT_UNLOCK (self);
 
   g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[in ? PROP_FADE_IN_START : PROP_FADE_OUT_START]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[in ? PROP_FADE_IN_LENGTH : PROP_FADE_OUT_LENGTH]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[in ? PROP_FADE_IN_CURVE : PROP_FADE_OUT_CURVE]);
+  g_object_notify_by_pspec (G_OBJECT (self),
+                            properties[in ? PROP_FADE_IN_START : PROP_FADE_OUT_START]);
+  g_object_notify_by_pspec (G_OBJECT (self),
+                            properties[in ? PROP_FADE_IN_LENGTH : PROP_FADE_OUT_LENGTH]);
+  g_object_notify_by_pspec (G_OBJECT (self),
+                            properties[in ? PROP_FADE_IN_CURVE : PROP_FADE_OUT_CURVE]);
   g_object_thaw_notify (G_OBJECT (self));
 }
 

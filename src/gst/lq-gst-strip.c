@@ -202,7 +202,8 @@ eq_is_active (const StripParams *p)
 
       if (band->bypass)
         continue;
-      if (band->type == LQ_BIQUAD_HIGH_PASS || band->type == LQ_BIQUAD_LOW_PASS || band->gain_db != 0.0)
+      if (band->type == LQ_BIQUAD_HIGH_PASS || band->type == LQ_BIQUAD_LOW_PASS
+          || band->gain_db != 0.0)
         return TRUE;
     }
   return FALSE;
@@ -336,7 +337,8 @@ run_section (LqGstStrip *self,
     {
       double m;
 
-      *mix = target > *mix ? MIN (target, *mix + self->fade_step) : MAX (target, *mix - self->fade_step);
+      *mix = target > *mix ? MIN (target, *mix + self->fade_step)
+                           : MAX (target, *mix - self->fade_step);
       m = 0.5 - 0.5 * cos (G_PI * *mix);
       for (guint c = 0; c < ch; c++)
         {
@@ -847,7 +849,9 @@ install_band_properties (GObjectClass *object_class,
                          guint         b,
                          GParamFlags   flags)
 {
-  static const char *names[N_BAND_FIELDS] = { "type", "freq", "gain", "q", "slope", "channels", "bypass" };
+  static const char *names[N_BAND_FIELDS] = {
+    "type", "freq", "gain", "q", "slope", "channels", "bypass"
+  };
   const char *name[N_BAND_FIELDS];
   guint first = PROP_EQ_BAND_FIRST + b * N_BAND_FIELDS;
 
@@ -862,16 +866,19 @@ install_band_properties (GObjectClass *object_class,
     g_param_spec_enum (name[BAND_TYPE], "EQ band type", "Filter type of the EQ band",
                        LQ_TYPE_GST_EQ_BAND_TYPE, default_bands[b].type, flags);
   properties[first + BAND_FREQ] =
-    g_param_spec_double (name[BAND_FREQ], "EQ band frequency", "Centre, corner or cutoff frequency in Hz",
+    g_param_spec_double (name[BAND_FREQ], "EQ band frequency",
+                         "Centre, corner or cutoff frequency in Hz",
                          10.0, 96000.0, default_bands[b].freq, flags | GST_PARAM_CONTROLLABLE);
   properties[first + BAND_GAIN] =
     g_param_spec_double (name[BAND_GAIN], "EQ band gain", "Gain of a bell or shelf in dB",
                          -36.0, 36.0, 0.0, flags | GST_PARAM_CONTROLLABLE);
   properties[first + BAND_Q] =
-    g_param_spec_double (name[BAND_Q], "EQ band Q", "Bandwidth, or the resonance of a pass (0.7071: Butterworth)",
+    g_param_spec_double (name[BAND_Q], "EQ band Q",
+                         "Bandwidth, or the resonance of a pass (0.7071: Butterworth)",
                          0.1, 40.0, G_SQRT2 / 2.0, flags | GST_PARAM_CONTROLLABLE);
   properties[first + BAND_SLOPE] =
-    g_param_spec_uint (name[BAND_SLOPE], "EQ band slope", "Slope of a pass in dB/oct (6, 12, 24, 36, 48)",
+    g_param_spec_uint (name[BAND_SLOPE], "EQ band slope",
+                       "Slope of a pass in dB/oct (6, 12, 24, 36, 48)",
                        6, 48, 12, flags);
   properties[first + BAND_CHANNELS] =
     g_param_spec_enum (name[BAND_CHANNELS], "EQ band channels", "What the band acts on",
@@ -910,68 +917,78 @@ lq_gst_strip_class_init (LqGstStripClass *klass)
   trans_class->passthrough_on_same_caps = FALSE;
   filter_class->setup = GST_DEBUG_FUNCPTR (lq_gst_strip_setup);
 
-  gst_element_class_add_pad_template (element_class,
-                                      gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, sink_caps));
-  gst_element_class_add_pad_template (element_class,
-                                      gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, src_caps));
+  gst_element_class_add_pad_template (
+    element_class, gst_pad_template_new ("sink", GST_PAD_SINK, GST_PAD_ALWAYS, sink_caps));
+  gst_element_class_add_pad_template (
+    element_class, gst_pad_template_new ("src", GST_PAD_SRC, GST_PAD_ALWAYS, src_caps));
   gst_element_class_set_static_metadata (element_class, "Lacquer channel strip",
                                          "Filter/Effect/Audio",
-                                         "Mixing strip for stems: EQ, compressor, gain, pan, polarity, mute; "
-                                         "mono or stereo in, stereo out",
+                                         "Mixing strip for stems: EQ, compressor, gain, pan, "
+                                         "polarity, mute; mono or stereo in, stereo out",
                                          "Lacquer developers");
 
   properties[PROP_GAIN] =
     g_param_spec_double ("gain", "Gain", "Fader gain in dB (-120 is silence), smoothed",
                          GAIN_MIN_DB, GAIN_MAX_DB, 0.0, cflags);
   properties[PROP_PAN] =
-    g_param_spec_double ("pan", "Pan", "-1 left .. 1 right: constant power for mono, balance for stereo",
+    g_param_spec_double ("pan", "Pan",
+                         "-1 left .. 1 right: constant power for mono, balance for stereo",
                          -1.0, 1.0, 0.0, cflags);
   properties[PROP_INVERT] =
-    g_param_spec_boolean ("invert", "Invert", "Invert the polarity (glides, no click)", FALSE, cflags);
+    g_param_spec_boolean ("invert", "Invert", "Invert the polarity (glides, no click)",
+                          FALSE, cflags);
   properties[PROP_MUTE] =
     g_param_spec_boolean ("mute", "Mute", "Silence the output (faded, no click)", FALSE, cflags);
   properties[PROP_BYPASS] =
-    g_param_spec_boolean ("bypass", "Bypass", "Pass the input through unprocessed (mono copied to both channels)",
+    g_param_spec_boolean ("bypass", "Bypass",
+                          "Pass the input through unprocessed (mono copied to both channels)",
                           FALSE, cflags);
   properties[PROP_EQ_BYPASS] =
-    g_param_spec_boolean ("eq-bypass", "EQ bypass", "Turn the EQ section off (crossfaded)", FALSE, cflags);
+    g_param_spec_boolean ("eq-bypass", "EQ bypass", "Turn the EQ section off (crossfaded)",
+                          FALSE, cflags);
   properties[PROP_EQ_NUM_BANDS] =
     g_param_spec_uint ("eq-num-bands", "EQ bands", "Number of EQ bands in use",
                        1, LQ_GST_STRIP_EQ_BANDS, 4, flags);
   properties[PROP_COMP_BYPASS] =
-    g_param_spec_boolean ("comp-bypass", "Compressor bypass", "Turn the compressor section off (crossfaded)",
-                          FALSE, cflags);
+    g_param_spec_boolean ("comp-bypass", "Compressor bypass",
+                          "Turn the compressor section off (crossfaded)", FALSE, cflags);
   properties[PROP_COMP_THRESHOLD] =
-    g_param_spec_double ("comp-threshold", "Compressor threshold", "Threshold in dB", -80.0, 0.0, -18.0, cflags);
+    g_param_spec_double ("comp-threshold", "Compressor threshold", "Threshold in dB",
+                         -80.0, 0.0, -18.0, cflags);
   properties[PROP_COMP_RATIO] =
-    g_param_spec_double ("comp-ratio", "Compressor ratio", "Ratio (1: no compression)", 1.0, 100.0, 1.0, cflags);
+    g_param_spec_double ("comp-ratio", "Compressor ratio", "Ratio (1: no compression)",
+                         1.0, 100.0, 1.0, cflags);
   properties[PROP_COMP_KNEE] =
-    g_param_spec_double ("comp-knee", "Compressor knee", "Soft knee width in dB", 0.0, 24.0, 6.0, cflags);
+    g_param_spec_double ("comp-knee", "Compressor knee", "Soft knee width in dB",
+                         0.0, 24.0, 6.0, cflags);
   properties[PROP_COMP_ATTACK] =
-    g_param_spec_double ("comp-attack", "Compressor attack", "Attack time constant in ms", 0.0, 500.0, 10.0, cflags);
+    g_param_spec_double ("comp-attack", "Compressor attack", "Attack time constant in ms",
+                         0.0, 500.0, 10.0, cflags);
   properties[PROP_COMP_RELEASE] =
-    g_param_spec_double ("comp-release", "Compressor release", "Release time constant in ms", 1.0, 5000.0, 150.0,
-                         cflags);
+    g_param_spec_double ("comp-release", "Compressor release", "Release time constant in ms",
+                         1.0, 5000.0, 150.0, cflags);
   properties[PROP_COMP_AUTO_RELEASE] =
-    g_param_spec_boolean ("comp-auto-release", "Compressor auto release", "Program-dependent release", FALSE, cflags);
+    g_param_spec_boolean ("comp-auto-release", "Compressor auto release",
+                          "Program-dependent release", FALSE, cflags);
   properties[PROP_COMP_MAKEUP] =
-    g_param_spec_double ("comp-makeup", "Compressor makeup", "Makeup gain in dB", -24.0, 24.0, 0.0, cflags);
+    g_param_spec_double ("comp-makeup", "Compressor makeup", "Makeup gain in dB",
+                         -24.0, 24.0, 0.0, cflags);
   properties[PROP_COMP_SIDECHAIN_HPF] =
     g_param_spec_double ("comp-sidechain-hpf", "Compressor sidechain high-pass",
                          "High-pass on the detector in Hz (0: off)", 0.0, 2000.0, 0.0, cflags);
   properties[PROP_COMP_LINK] =
-    g_param_spec_double ("comp-link", "Compressor stereo link", "0 independent .. 1 linked", 0.0, 1.0, 1.0, cflags);
+    g_param_spec_double ("comp-link", "Compressor stereo link", "0 independent .. 1 linked",
+                         0.0, 1.0, 1.0, cflags);
   properties[PROP_COMP_DETECTOR] =
     g_param_spec_enum ("comp-detector", "Compressor detector", "Level detector",
                        LQ_TYPE_GST_COMPRESSOR_DETECTOR, LQ_COMPRESSOR_DETECTOR_PEAK, flags);
   properties[PROP_COMP_MIX] =
-    g_param_spec_double ("comp-mix", "Compressor mix", "Parallel blend: 0 dry .. 1 compressed", 0.0, 1.0, 1.0,
-                         cflags);
+    g_param_spec_double ("comp-mix", "Compressor mix", "Parallel blend: 0 dry .. 1 compressed",
+                         0.0, 1.0, 1.0, cflags);
   g_object_class_install_properties (object_class, PROP_EQ_BAND_FIRST, properties);
 
   for (guint b = 0; b < LQ_GST_STRIP_EQ_BANDS; b++)
     install_band_properties (object_class, b, flags);
-
 }
 
 static void

@@ -209,7 +209,8 @@ test_crossfade_sums (void)
       lq_gain_process (out, b, n);
       for (size_t i = 0; i < n; i++)
         {
-          double sum = c == LQ_FADE_EQUAL_POWER ? (double) a[i] * a[i] + (double) b[i] * b[i] : (double) a[i] + b[i];
+          double sum = c == LQ_FADE_EQUAL_POWER ? (double) a[i] * a[i] + (double) b[i] * b[i]
+                                                : (double) a[i] + b[i];
           g_assert_cmpfloat_with_epsilon (sum, 1.0, 2.5e-7);
         }
       lq_gain_free (in);
@@ -367,7 +368,8 @@ test_non_finite_recovery (void)
   for (size_t i = 0; i < frames * 2; i++)
     {
       size_t f = i / 2;
-      double e = ref[i] * pow (10.0, -6.0 / 20.0) * expected_curve (LQ_FADE_EQUAL_POWER, 1.0 - (f - 3000.0) / 2000.0);
+      double e = ref[i] * pow (10.0, -6.0 / 20.0)
+                 * expected_curve (LQ_FADE_EQUAL_POWER, 1.0 - (f - 3000.0) / 2000.0);
 
       g_assert_true (isfinite (buf[i]));
       if (i == 100 || i == 2001 || i == 4000)

@@ -14,7 +14,9 @@
 #include "lq-synth.h"
 
 #define RATE 44100
-#define CAPS_STEREO "audio/x-raw, format=(string)" GST_AUDIO_NE (F32) ", rate=(int)44100, channels=(int)2, layout=(string)interleaved"
+#define CAPS_FMT "audio/x-raw, format=(string)" GST_AUDIO_NE (F32) ", rate=(int)44100, "
+#define CAPS_STEREO CAPS_FMT "channels=(int)2, layout=(string)interleaved"
+#define CAPS_MONO CAPS_FMT "channels=(int)1, layout=(string)interleaved"
 
 static double
 expected_curve (int curve, double x)
@@ -57,14 +59,17 @@ push_and_pull (GstHarness *h, const float *in, float *out, gsize frames, guint c
   for (gsize done = 0; done < frames; done += block)
     {
       gsize n = MIN (block, frames - done);
-      g_assert_cmpint (gst_harness_push (h, make_buffer (in + done * channels, n, channels, first + done)), ==, GST_FLOW_OK);
+      g_assert_cmpint (
+          gst_harness_push (h, make_buffer (in + done * channels, n, channels, first + done)), ==,
+          GST_FLOW_OK);
     }
   while (got < frames)
     {
       GstBuffer *buf = gst_harness_pull (h);
       gsize size = gst_buffer_get_size (buf);
 
-      g_assert_cmpuint (got * channels * sizeof (float) + size, <=, frames * channels * sizeof (float));
+      g_assert_cmpuint (got * channels * sizeof (float) + size, <=,
+                        frames * channels * sizeof (float));
       gst_buffer_extract (buf, 0, out + got * channels, size);
       got += size / (channels * sizeof (float));
       gst_buffer_unref (buf);
@@ -88,8 +93,10 @@ test_properties (void)
 
   pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (e), "gain");
   g_assert_true (pspec->flags & GST_PARAM_CONTROLLABLE);
-  for (const char **p = (const char *[]) { "bypass", "fade-in-start", "fade-in-length", "fade-in-curve", "fade-out-start",
-                                          "fade-out-length", "fade-out-curve", NULL }; *p; p++)
+  for (const char **p
+       = (const char *[]){ "bypass", "fade-in-start", "fade-in-length", "fade-in-curve",
+                           "fade-out-start", "fade-out-length", "fade-out-curve", NULL };
+       *p; p++)
     g_assert_nonnull (g_object_class_find_property (G_OBJECT_GET_CLASS (e), *p));
 
   /* The curve nicks users type. */
@@ -124,13 +131,15 @@ test_fades_sample_exact (void)
 
       for (gsize i = 0; i < frames * 2; i++)
         in[i] = 0.75f;
-      g_object_set (h->element, "fade-in-start", (gint64) 1000, "fade-in-length", (gint64) 3001, "fade-in-curve", c,
-                    "fade-out-start", (gint64) 20000, "fade-out-length", (gint64) 10007, "fade-out-curve", c, NULL);
+      g_object_set (h->element, "fade-in-start", (gint64) 1000, "fade-in-length", (gint64) 3001,
+                    "fade-in-curve", c, "fade-out-start", (gint64) 20000, "fade-out-length",
+                    (gint64) 10007, "fade-out-curve", c, NULL);
       gst_harness_set_src_caps_str (h, CAPS_STEREO);
       push_and_pull (h, in, out, frames, 2, 0, 441);
       for (gsize i = 0; i < frames; i++)
         {
-          double e = 0.75 * expected_curve (c, (i - 1000.0) / 3001.0) * expected_curve (c, 1.0 - (i - 20000.0) / 10007.0);
+          double e = 0.75 * expected_curve (c, (i - 1000.0) / 3001.0)
+                     * expected_curve (c, 1.0 - (i - 20000.0) / 10007.0);
           g_assert_cmpfloat_with_epsilon (out[2 * i], e, 1e-7);
           g_assert_cmpfloat (out[2 * i + 1], ==, out[2 * i]);
         }
@@ -159,7 +168,7 @@ test_seek_resumes_fade (void)
     in[i] = 1.0f;
   g_object_set (h->element, "fade-out-start", (gint64) 44100, "fade-out-length", (gint64) 88200,
                 "fade-out-curve", LQ_GST_FADE_CURVE_LINEAR, NULL);
-  gst_harness_set_src_caps_str (h, "audio/x-raw, format=(string)" GST_AUDIO_NE (F32) ", rate=(int)44100, channels=(int)1, layout=(string)interleaved");
+  gst_harness_set_src_caps_str (h, CAPS_MONO);
 
   push_and_pull (h, in, out, frames, 1, 0, 1024);
   for (gsize i = 0; i < frames; i++)
@@ -235,12 +244,14 @@ test_api_sets_whole_fade (void)
   int curve;
 
   lq_gst_gain_set_fade_out (LQ_GST_GAIN (e), 123, 456, LQ_GST_FADE_CURVE_S_CURVE);
-  g_object_get (e, "fade-out-start", &start, "fade-out-length", &length, "fade-out-curve", &curve, NULL);
+  g_object_get (e, "fade-out-start", &start, "fade-out-length", &length, "fade-out-curve", &curve,
+                NULL);
   g_assert_cmpint (start, ==, 123);
   g_assert_cmpint (length, ==, 456);
   g_assert_cmpint (curve, ==, LQ_GST_FADE_CURVE_S_CURVE);
   lq_gst_gain_set_fade_in (LQ_GST_GAIN (e), 7, 8, LQ_GST_FADE_CURVE_LOGARITHMIC);
-  g_object_get (e, "fade-in-start", &start, "fade-in-length", &length, "fade-in-curve", &curve, NULL);
+  g_object_get (e, "fade-in-start", &start, "fade-in-length", &length, "fade-in-curve", &curve,
+                NULL);
   g_assert_cmpint (start, ==, 7);
   g_assert_cmpint (length, ==, 8);
   g_assert_cmpint (curve, ==, LQ_GST_FADE_CURVE_LOGARITHMIC);
@@ -282,10 +293,13 @@ static void
 test_launch_line (void)
 {
   g_autoptr(GError) error = NULL;
-  GstElement *pipeline = gst_parse_launch (
-    "audiotestsrc num-buffers=20 samplesperbuffer=441 ! audio/x-raw,rate=44100,channels=2 ! audioconvert ! "
-    "lqgain gain=-3 fade-in-length=2205 fade-in-curve=s-curve fade-out-start=4410 fade-out-length=4410 "
-    "fade-out-curve=logarithmic ! fakesink", &error);
+  GstElement *pipeline
+      = gst_parse_launch ("audiotestsrc num-buffers=20 samplesperbuffer=441 ! "
+                          "audio/x-raw,rate=44100,channels=2 ! audioconvert ! "
+                          "lqgain gain=-3 fade-in-length=2205 fade-in-curve=s-curve "
+                          "fade-out-start=4410 fade-out-length=4410 "
+                          "fade-out-curve=logarithmic ! fakesink",
+                          &error);
   GstBus *bus;
   GstMessage *msg;
 

@@ -17,7 +17,9 @@
 #include "lq-synth.h"
 
 #define RATE 48000
-#define CAPS_FMT "audio/x-raw, format=(string)" GST_AUDIO_NE (F32) ", rate=(int)48000, layout=(string)interleaved, "
+#define CAPS_FMT                                                                                   \
+  "audio/x-raw, format=(string)" GST_AUDIO_NE (                                                    \
+      F32) ", rate=(int)48000, layout=(string)interleaved, "
 #define CAPS_MONO CAPS_FMT "channels=(int)1"
 #define CAPS_STEREO CAPS_FMT "channels=(int)2, channel-mask=(bitmask)0x3"
 
@@ -126,7 +128,8 @@ test_properties (void)
     "comp-threshold", "comp-ratio", "comp-knee", "comp-attack", "comp-release", "comp-auto-release",
     "comp-makeup", "comp-sidechain-hpf", "comp-link", "comp-detector", "comp-mix", NULL
   };
-  static const char *band_fields[] = { "type", "freq", "gain", "q", "slope", "channels", "bypass", NULL };
+  static const char *band_fields[]
+      = { "type", "freq", "gain", "q", "slope", "channels", "bypass", NULL };
   int v;
 
   g_assert_nonnull (e);
@@ -227,7 +230,8 @@ test_pan_law (void)
       if (k == 0)
         {
           /* Centre: -3.01 dB in each channel. */
-          g_assert_cmpfloat_with_epsilon (peak_db (out, frames, 2) - peak_db (in, frames, 1), -3.0103, 0.001);
+          g_assert_cmpfloat_with_epsilon (peak_db (out, frames, 2) - peak_db (in, frames, 1),
+                                          -3.0103, 0.001);
         }
       if (k == -4)
         for (gsize i = 0; i < frames; i++)
@@ -347,7 +351,8 @@ test_eq_section (void)
 
       lq_synth_sine (in, frames, 2, RATE, freqs[k], 0.25, 0.0);
       run (h, in, 2, out, frames, 1024);
-      got = sine_level_db (out + frames, frames / 2, 2) - sine_level_db (in + frames, frames / 2, 2);
+      got = sine_level_db (out + frames, frames / 2, 2)
+            - sine_level_db (in + frames, frames / 2, 2);
       g_test_message ("bell at %.0f Hz: %.3f dB, prototype %.3f dB", freqs[k], got, expected);
       g_assert_cmpfloat_with_epsilon (got, expected, 0.01);
       gst_harness_teardown (h);
@@ -384,7 +389,8 @@ test_non_finite_recovery (void)
   g_autofree float *b = g_new (float, frames * 2);
   g_autofree float *out_a = g_new (float, frames * 2);
   g_autofree float *out_b = g_new (float, frames * 2);
-  const char *props = "eq-band0-type=high-pass eq-band0-freq=60 eq-band2-gain=4 comp-ratio=3 comp-threshold=-24";
+  const char *props
+      = "eq-band0-type=high-pass eq-band0-freq=60 eq-band2-gain=4 comp-ratio=3 comp-threshold=-24";
   GstHarness *h;
 
   lq_synth_demo_render (1, RATE, a, frames);
@@ -468,8 +474,9 @@ test_controller (void)
   /* The direct binding maps 0..1 onto the property's range, -1..1. */
   gst_timed_value_control_source_set (GST_TIMED_VALUE_CONTROL_SOURCE (cs), 0, 0.5);
   gst_timed_value_control_source_set (GST_TIMED_VALUE_CONTROL_SOURCE (cs), GST_SECOND / 10, 1.0);
-  g_assert_true (gst_object_add_control_binding (GST_OBJECT (h->element),
-                                                 gst_direct_control_binding_new (GST_OBJECT (h->element), "pan", cs)));
+  g_assert_true (gst_object_add_control_binding (
+      GST_OBJECT (h->element),
+      gst_direct_control_binding_new (GST_OBJECT (h->element), "pan", cs)));
   lq_synth_sine (in, frames, 1, RATE, 500.0, 0.5, 0.0);
   run (h, in, 1, out, frames, 480);
   for (gsize i = 0; i < RATE / 10; i++)
@@ -491,10 +498,12 @@ test_launch_line (void)
 {
   g_autoptr(GError) error = NULL;
   GstElement *pipeline = gst_parse_launch (
-    "audiotestsrc num-buffers=20 ! audio/x-raw,rate=48000,channels=1 ! audioconvert ! "
-    "lqstrip gain=-2 pan=-0.3 invert=true eq-band0-type=high-pass eq-band0-freq=90 eq-band2-gain=2.5 "
-    "eq-band2-channels=mid comp-ratio=3 comp-threshold=-20 comp-detector=rms ! "
-    "audio/x-raw,channels=2 ! fakesink", &error);
+      "audiotestsrc num-buffers=20 ! audio/x-raw,rate=48000,channels=1 ! audioconvert ! "
+      "lqstrip gain=-2 pan=-0.3 invert=true eq-band0-type=high-pass eq-band0-freq=90 "
+      "eq-band2-gain=2.5 "
+      "eq-band2-channels=mid comp-ratio=3 comp-threshold=-20 comp-detector=rms ! "
+      "audio/x-raw,channels=2 ! fakesink",
+      &error);
   GstBus *bus;
   GstMessage *msg;
 
