@@ -132,7 +132,8 @@ lq_dither_free (LqDither *self)
 void
 lq_dither_set_bits (LqDither *self, unsigned bits)
 {
-  self->bits = bits < LQ_DITHER_BITS_MIN ? LQ_DITHER_BITS_MIN : bits > LQ_DITHER_BITS_MAX ? LQ_DITHER_BITS_MAX : bits;
+  bits = bits < LQ_DITHER_BITS_MIN ? LQ_DITHER_BITS_MIN : bits;
+  self->bits = bits > LQ_DITHER_BITS_MAX ? LQ_DITHER_BITS_MAX : bits;
 }
 
 unsigned
@@ -347,7 +348,9 @@ process_fixed (LqDither *self, const float *in, void *out, OutKind kind, unsigne
             {
               double codes[2];
 
-              if (muted (&zero_run, v[2 * i] == 0.0f && v[2 * i + 1] == 0.0f, mute_frames, threshold))
+              int silent = v[2 * i] == 0.0f && v[2 * i + 1] == 0.0f;
+
+              if (muted (&zero_run, silent, mute_frames, threshold))
                 {
                   for (unsigned k = 0; k < LQ_DITHER_MAX_TAPS; k++)
                     e[k] = _mm_setzero_pd ();
@@ -355,12 +358,13 @@ process_fixed (LqDither *self, const float *in, void *out, OutKind kind, unsigne
                 }
               else
                 {
-                  __m128d w = _mm_cvtps_pd (_mm_castsi128_ps (_mm_loadl_epi64 ((const __m128i *) (v + 2 * i))));
+                  __m128 vv = _mm_castsi128_ps (_mm_loadl_epi64 ((const __m128i *) (v + 2 * i)));
+                  __m128d w = _mm_cvtps_pd (vv);
                   __m128 uu = _mm_loadu_ps (u + 4 * i);
                   /* (u0 + u1, u2 + u3) - 1 */
                   __m128 pair = _mm_add_ps (uu, _mm_shuffle_ps (uu, uu, _MM_SHUFFLE (2, 3, 0, 1)));
-                  __m128d d = _mm_cvtps_pd (_mm_sub_ps (_mm_shuffle_ps (pair, pair, _MM_SHUFFLE (2, 0, 2, 0)),
-                                                        _mm_set1_ps (1.0f)));
+                  __m128 sums = _mm_shuffle_ps (pair, pair, _MM_SHUFFLE (2, 0, 2, 0));
+                  __m128d d = _mm_cvtps_pd (_mm_sub_ps (sums, _mm_set1_ps (1.0f)));
                   __m128d code;
 
                   for (unsigned k = n_taps; k-- > 1;)
@@ -393,15 +397,20 @@ process_fixed (LqDither *self, const float *in, void *out, OutKind kind, unsigne
             {
               double c0 = 0.0, c1 = 0.0;
 
-              if (muted (&zero_run, v[2 * i] == 0.0f && v[2 * i + 1] == 0.0f, mute_frames, threshold))
+              int silent = v[2 * i] == 0.0f && v[2 * i + 1] == 0.0f;
+
+              if (muted (&zero_run, silent, mute_frames, threshold))
                 {
                   clear_errors (&s0);
                   clear_errors (&s1);
                 }
               else
                 {
-                  c0 = step (&s0, v[2 * i], (double) (u[4 * i] + u[4 * i + 1] - 1.0f), p, n_taps);
-                  c1 = step (&s1, v[2 * i + 1], (double) (u[4 * i + 2] + u[4 * i + 3] - 1.0f), p, n_taps);
+                  double d0 = u[4 * i] + u[4 * i + 1] - 1.0f;
+                  double d1 = u[4 * i + 2] + u[4 * i + 3] - 1.0f;
+
+                  c0 = step (&s0, v[2 * i], d0, p, n_taps);
+                  c1 = step (&s1, v[2 * i + 1], d1, p, n_taps);
                 }
               put (out, (done + i) * 2, c0, p, kind);
               put (out, (done + i) * 2 + 1, c1, p, kind);

@@ -5,9 +5,11 @@
 
 #include "lq-elements.h"
 #include "lq-gst-compressor.h"
+#include "lq-gst-dither.h"
 #include "lq-gst-eq.h"
 #include "lq-gst-gain.h"
 #include "lq-gst-imager.h"
+#include "lq-gst-limiter.h"
 #include "lq-gst-loudness.h"
 #include "lq-gst-multiband.h"
 #include "lq-gst-phase.h"
@@ -25,9 +27,11 @@ lq_elements_register_all (GstPlugin *plugin)
 
   (void) plugin;
   ok &= GST_ELEMENT_REGISTER (lqcompressor, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqdither, plugin);
   ok &= GST_ELEMENT_REGISTER (lqeq, plugin);
   ok &= GST_ELEMENT_REGISTER (lqgain, plugin);
   ok &= GST_ELEMENT_REGISTER (lqimager, plugin);
+  ok &= GST_ELEMENT_REGISTER (lqlimiter, plugin);
   ok &= GST_ELEMENT_REGISTER (lqloudness, plugin);
   ok &= GST_ELEMENT_REGISTER (lqmultiband, plugin);
   ok &= GST_ELEMENT_REGISTER (lqphase, plugin);
