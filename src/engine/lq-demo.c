@@ -56,7 +56,8 @@ lq_demo_write_album (GFile         *folder,
  * @folder: where the album and its project go; created when missing
  *
  * Writes the demo album (lq_demo_write_album()) and a project that uses it, named
- * #LQ_DEMO_PROJECT_NAME, with the tracks' titles and performer.
+ * #LQ_DEMO_PROJECT_NAME: the tracks' titles and performer, 2 s pauses, and a master chain
+ * ending in a true-peak limiter at -1 dBTP.
  *
  * Returns: (transfer full): the project file, or %NULL
  */
@@ -82,8 +83,16 @@ lq_demo_write_project (GFile         *folder,
 
       lq_track_set_title (track, info->title);
       lq_track_set_performer (track, info->performer);
+      g_object_set (track, "pause", (guint64) (i == 0 ? 0 : 2 * LQ_DEMO_RATE), NULL);
       lq_project_append_track (project, track);
     }
+  {
+    /* The usual last stage of a master: a true-peak limiter at -1 dBTP. */
+    g_autoptr(LqChainElement) limiter = lq_chain_element_new ("lqlimiter");
+
+    lq_chain_element_set_double (limiter, "ceiling", -1.0);
+    lq_chain_append (lq_project_get_master (project), limiter);
+  }
 
   file = g_file_get_child (folder, LQ_DEMO_PROJECT_NAME);
   if (!lq_project_save (project, file, cancellable, error))
