@@ -1,0 +1,54 @@
+#!/bin/bash
+# Renders a 60-minute album with a full chain on every track and prints x-realtime.
+#   bench/bench-album.sh [BUILD_DIR] [MINUTES]
+# The album is the demo tracks repeated (made under /tmp, never in the repository); every
+# track gets EQ (6 bands) + multiband (3 bands) + compressor + imager + limiter, the master
+# a limiter and a 16-bit dither. Prints wall and CPU time of `lacquer-cli render`.
+set -euo pipefail
+build=${1:-_build}
+minutes=${2:-60}
+cli="$build/src/cli/lacquer-cli"
+work=/tmp/lq-bench-album
+mkdir -p "$work"
+[ -f "$work/demo/Demo Album.lacquer" ] || "$cli" demo "$work/demo" >/dev/null
+
+python3 - "$work" "$minutes" <<'PY'
+import json, sys, os
+work, minutes = sys.argv[1], float(sys.argv[2])
+demo = json.load(open(os.path.join(work, 'demo', 'Demo Album.lacquer')))
+tracks, total, i = [], 0.0, 0
+lengths = [24.0, 28.0, 30.0, 26.0]
+eq = {"element": "lqeq", "bypass": False, "properties": {"num-bands": 6,
+      "band0::type": "high-pass", "band0::freq": 25.0,
+      "band1::freq": 90.0, "band1::gain": 1.5, "band2::freq": 300.0, "band2::gain": -1.0,
+      "band3::freq": 2500.0, "band3::gain": 0.8, "band4::type": "high-shelf", "band4::freq": 9000.0,
+      "band4::gain": 1.2, "band5::freq": 5000.0, "band5::gain": -0.5}}
+chain = [eq,
+         {"element": "lqmultiband", "bypass": False, "properties": {"num-bands": 3}},
+         {"element": "lqcompressor", "bypass": False, "properties": {"threshold": -20.0, "ratio": 2.0}},
+         {"element": "lqimager", "bypass": False, "properties": {"mono-below": 120.0}},
+         {"element": "lqlimiter", "bypass": False, "properties": {"ceiling": -0.5}}]
+while total < minutes * 60:
+    t = dict(demo['tracks'][i % 4])
+    t['source'] = os.path.join(work, 'demo', t['source'])
+    t['chain'] = chain
+    t['pause'] = 88200 if tracks else 0
+    tracks.append(t)
+    total += lengths[i % 4] + (2 if len(tracks) > 1 else 0)
+    i += 1
+demo['tracks'] = tracks
+demo['master'] = [{"element": "lqlimiter", "bypass": False, "properties": {"ceiling": -1.0}},
+                  {"element": "lqdither", "bypass": False, "properties": {"bits": 16}}]
+json.dump(demo, open(os.path.join(work, 'album.lacquer'), 'w'), indent=1)
+print(f"{len(tracks)} tracks, {total/60:.1f} minutes")
+PY
+
+seconds=$("$cli" info --json "$work/album.lacquer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["length_s"])')
+for run in 1 2 3; do
+  /usr/bin/time -f "%e %U %S" -o "$work/time" "$cli" render "$work/album.lacquer" -o "$work/out.wav" --bits 16 >/dev/null
+  read -r wall user sys < "$work/time"
+  python3 -c "
+s=$seconds; w=$wall; c=$user+$sys
+print(f'run $run: {s/60:.1f} min album rendered in {w:.2f} s wall ({s/w:.0f}x realtime), {c:.2f} s CPU ({s/c:.0f}x per core)')"
+done
+rm -f "$work/out.wav"
