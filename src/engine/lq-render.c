@@ -224,6 +224,13 @@ typedef struct
   LqProject *project;
   GFile *file;
   LqRenderOptions options;
+  LqRenderProgressFunc progress; /* called in the caller's main context */
+  gpointer progress_data;
+  GMainContext *context;         /* the caller's */
+  double fraction;               /* last fraction reported (worker thread) */
+  gint pending;                  /* a report is queued in the main context */
+  GMutex lock;
+  double to_report;              /* under lock */
 } RenderData;
 
 static void
@@ -233,7 +240,43 @@ render_data_free (gpointer data)
 
   g_object_unref (rd->project);
   g_object_unref (rd->file);
+  g_main_context_unref (rd->context);
+  g_mutex_clear (&rd->lock);
   g_free (rd);
+}
+
+static gboolean
+report_progress_cb (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+  RenderData *rd = g_task_get_task_data (task);
+  double fraction;
+
+  g_mutex_lock (&rd->lock);
+  fraction = rd->to_report;
+  g_mutex_unlock (&rd->lock);
+  g_atomic_int_set (&rd->pending, 0);
+  rd->progress (fraction, rd->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* From the worker: hands the fraction to the main context, at most one report queued and
+ * at most one per 0.5 %. */
+static void
+worker_progress_cb (double   fraction,
+                    gpointer user_data)
+{
+  GTask *task = user_data;
+  RenderData *rd = g_task_get_task_data (task);
+
+  if (fraction - rd->fraction < 0.005 && fraction < 1.0)
+    return;
+  rd->fraction = fraction;
+  g_mutex_lock (&rd->lock);
+  rd->to_report = fraction;
+  g_mutex_unlock (&rd->lock);
+  if (g_atomic_int_compare_and_exchange (&rd->pending, 0, 1))
+    g_main_context_invoke (rd->context, report_progress_cb, g_object_ref (task));
 }
 
 static void
@@ -245,7 +288,8 @@ render_thread (GTask        *task,
   RenderData *rd = task_data;
   GError *error = NULL;
 
-  if (lq_render_album (rd->project, rd->file, &rd->options, cancellable, NULL, NULL, &error))
+  if (lq_render_album (rd->project, rd->file, &rd->options, cancellable,
+                       rd->progress ? worker_progress_cb : NULL, task, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -254,13 +298,19 @@ render_thread (GTask        *task,
 /**
  * lq_render_album_async:
  *
- * Renders in a worker thread. The project must not change until the render is done.
+ * @progress: (nullable): called in the thread-default main context of the caller with the
+ *   fraction done
+ *
+ * Renders in a worker thread; cancel with @cancellable (no file is left). The project must not
+ * change until the render is done.
  */
 void
 lq_render_album_async (LqProject              *project,
                        GFile                  *file,
                        const LqRenderOptions  *options,
                        GCancellable           *cancellable,
+                       LqRenderProgressFunc    progress,
+                       gpointer                progress_data,
                        GAsyncReadyCallback     callback,
                        gpointer                user_data)
 {
@@ -270,6 +320,10 @@ lq_render_album_async (LqProject              *project,
   rd->project = g_object_ref (project);
   rd->file = g_object_ref (file);
   rd->options = *options;
+  rd->progress = progress;
+  rd->progress_data = progress_data;
+  rd->context = g_main_context_ref_thread_default ();
+  g_mutex_init (&rd->lock);
   g_task_set_source_tag (task, lq_render_album_async);
   g_task_set_task_data (task, rd, render_data_free);
   g_task_run_in_thread (task, render_thread);

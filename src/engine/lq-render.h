@@ -29,6 +29,8 @@ void     lq_render_album_async  (LqProject             *project,
                                  GFile                 *file,
                                  const LqRenderOptions *options,
                                  GCancellable          *cancellable,
+                                 LqRenderProgressFunc   progress,
+                                 gpointer               progress_data,
                                  GAsyncReadyCallback    callback,
                                  gpointer               user_data);
 gboolean lq_render_album_finish (GAsyncResult          *result,

@@ -282,6 +282,81 @@ test_render_twice_identical (Fixture *f, gconstpointer data)
   g_assert_cmpmem (b1, l1, b2, l2);
 }
 
+typedef struct
+{
+  GArray *fractions;     /* progress reports, in order */
+  GCancellable *cancel;  /* cancelled at the first report past 0.2, when set */
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} AsyncRender;
+
+static void
+render_progress_cb (double fraction, gpointer data)
+{
+  AsyncRender *ar = data;
+
+  g_array_append_val (ar->fractions, fraction);
+  if (ar->cancel != NULL && fraction > 0.2)
+    g_cancellable_cancel (ar->cancel);
+}
+
+static void
+render_done_cb (GObject *object, GAsyncResult *result, gpointer data)
+{
+  AsyncRender *ar = data;
+
+  ar->ok = lq_render_album_finish (result, &ar->error);
+  ar->done = TRUE;
+}
+
+static void
+test_render_async_progress_and_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr(LqProject) project = lq_project_new ();
+  g_autoptr(GFile) a = write_source (f, "a.wav", 44100, 44100 * 20, 0.2, 330);
+  g_autofree char *path = g_build_filename (f->dir, "out.wav", NULL);
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  LqRenderOptions options = { LQ_WAV_PCM24, 0, NULL };
+
+  add_track (project, a);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(GCancellable) cancel = g_cancellable_new ();
+      AsyncRender ar = { g_array_new (FALSE, FALSE, sizeof (double)), pass ? cancel : NULL, FALSE, FALSE, NULL };
+
+      lq_render_album_async (project, out, &options, cancel, render_progress_cb, &ar, render_done_cb, &ar);
+      while (!ar.done)
+        g_main_context_iteration (NULL, TRUE);
+      /* Reports arrive in this thread's main context, rising. */
+      g_assert_cmpuint (ar.fractions->len, >, 0);
+      for (guint i = 1; i < ar.fractions->len; i++)
+        g_assert_cmpfloat (g_array_index (ar.fractions, double, i), >=, g_array_index (ar.fractions, double, i - 1));
+      if (pass == 0)
+        {
+          g_assert_true (ar.ok);
+          g_assert_cmpfloat (g_array_index (ar.fractions, double, ar.fractions->len - 1), ==, 1.0);
+          g_assert_true (g_file_query_exists (out, NULL));
+          g_assert_true (g_file_delete (out, NULL, NULL));
+        }
+      else
+        {
+          /* A cancelled render leaves no file at all. */
+          g_assert_false (ar.ok);
+          g_assert_error (ar.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+          g_assert_false (g_file_query_exists (out, NULL));
+          g_clear_error (&ar.error);
+        }
+      g_array_unref (ar.fractions);
+    }
+  {
+    g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (dir)))
+      g_assert_false (g_str_has_suffix (name, ".part"));
+  }
+}
+
 static void
 eos_cb (LqPlayer *player, gpointer data)
 {
@@ -344,6 +419,7 @@ main (int argc, char **argv)
   g_test_add ("/lq/timeline/cd-frames", Fixture, NULL, fixture_setup, test_cd_frames, fixture_teardown);
   g_test_add ("/lq/timeline/stems-sum", Fixture, NULL, fixture_setup, test_stems_sum, fixture_teardown);
   g_test_add ("/lq/timeline/render-twice-identical", Fixture, NULL, fixture_setup, test_render_twice_identical, fixture_teardown);
+  g_test_add ("/lq/timeline/render-async", Fixture, NULL, fixture_setup, test_render_async_progress_and_cancel, fixture_teardown);
   g_test_add ("/lq/timeline/playback-equals-render", Fixture, NULL, fixture_setup, test_playback_equals_render, fixture_teardown);
 
   return g_test_run ();
