@@ -585,7 +585,8 @@ put_text (guint8     *record,
 {
   gsize n = text != NULL ? MIN (strlen (text), len) : 0;
 
-  memcpy (record + offset, text, n);
+  if (n > 0)
+    memcpy (record + offset, text, n);
   memset (record + offset + n, ' ', len - n);
 }
 

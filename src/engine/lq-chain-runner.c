@@ -269,6 +269,8 @@ lq_chain_runner_read (LqChainRunner *self,
   g_return_val_if_fail (self != NULL, 0);
 
   n = MIN (max_frames, lq_chain_runner_available (self));
+  if (n == 0)
+    return 0;
   memcpy (frames, (float *) (gpointer) self->fifo->data + self->read_pos, n * self->channels * sizeof (float));
   self->read_pos += n * self->channels;
   if (self->read_pos == self->fifo->len)

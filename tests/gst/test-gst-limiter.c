@@ -254,7 +254,10 @@ read_pcm_wav (const char *path, gsize *frames, guint *rate, guint *bits)
           for (gsize i = 0; i < *frames * 2; i++)
             {
               const guint8 *p = data + pos + 8 + i * bps;
-              out[i] = bps == 2 ? (gint16) GST_READ_UINT16_LE (p) : ((gint32) GST_READ_UINT24_LE (p) << 8) >> 8;
+              guint32 u24 = GST_READ_UINT24_LE (p);
+              /* Sign-extend the 24-bit code without shifting into the sign bit. */
+              out[i] = bps == 2 ? (gint16) GST_READ_UINT16_LE (p)
+                                : (gint32) u24 - (u24 & 0x800000u ? 0x1000000 : 0);
             }
           return out;
         }
