@@ -17,6 +17,7 @@ struct _LqApplication
   AdwApplication parent_instance;
 
   GSettings *settings;
+  gboolean recovery_offered; /* autosaved work was looked for at start */
 };
 
 G_DEFINE_FINAL_TYPE (LqApplication, lq_application, ADW_TYPE_APPLICATION)
@@ -29,6 +30,17 @@ get_or_create_window (LqApplication *self)
   if (window == NULL)
     window = GTK_WINDOW (lq_window_new (self));
   return LQ_WINDOW (window);
+}
+
+/* Autosaved work left by a crash is offered once, in the first window. */
+static void
+offer_recovery_once (LqApplication *self,
+                     LqWindow      *window)
+{
+  if (self->recovery_offered)
+    return;
+  self->recovery_offered = TRUE;
+  lq_window_offer_recovery (window);
 }
 
 static gboolean
@@ -85,6 +97,14 @@ lq_application_preferences (GSimpleAction *action,
 }
 
 static void
+lq_application_new_window (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (lq_window_new (LQ_APPLICATION (user_data))));
+}
+
+static void
 lq_application_quit (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
@@ -100,13 +120,30 @@ lq_application_quit (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", lq_application_about },
   { "preferences", lq_application_preferences },
+  { "new-window", lq_application_new_window },
   { "quit", lq_application_quit },
 };
 
 static void
 lq_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (get_or_create_window (LQ_APPLICATION (app))));
+  LqApplication *self = LQ_APPLICATION (app);
+  LqWindow *window = get_or_create_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  offer_recovery_once (self, window);
+}
+
+static int
+lq_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  const char *sink = NULL;
+
+  /* The audio output for this run, as the windows read it (see lq-window.h). */
+  if (g_variant_dict_lookup (options, "audio-sink", "&s", &sink))
+    g_setenv ("LACQUER_AUDIO_SINK", sink, TRUE);
+  return -1;
 }
 
 static void
@@ -131,6 +168,7 @@ lq_application_open (GApplication  *app,
   if (audio->len > 0)
     lq_window_add_files (window, (GFile **) audio->pdata, audio->len);
   gtk_window_present (GTK_WINDOW (window));
+  offer_recovery_once (LQ_APPLICATION (app), window);
 }
 
 static void
@@ -144,6 +182,22 @@ lq_application_startup (GApplication *app)
   static const char *save_accels[] = { "<Control>s", NULL };
   static const char *save_as_accels[] = { "<Control><Shift>s", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
+  static const struct
+  {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "win.undo", { "<Control>z", NULL } },
+    { "win.redo", { "<Control><Shift>z", "<Control>y", NULL } },
+    { "win.loop", { "<Control>l", NULL } },
+    { "win.zoom-in", { "<Control>plus", "<Control>equal", NULL } },
+    { "win.zoom-out", { "<Control>minus", NULL } },
+    { "win.zoom-fit", { "<Control>0", NULL } },
+    { "win.move-track-up", { "<Alt>Up", NULL } },
+    { "win.move-track-down", { "<Alt>Down", NULL } },
+    { "win.stop", { "<Control>period", NULL } },
+    { "app.new-window", { "<Control>n", NULL } },
+  };
 
   G_APPLICATION_CLASS (lq_application_parent_class)->startup (app);
 
@@ -163,6 +217,8 @@ lq_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save", save_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.save-as", save_as_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 }
 
 static void
@@ -185,11 +241,20 @@ lq_application_class_init (LqApplicationClass *klass)
   app_class->activate = lq_application_activate;
   app_class->open = lq_application_open;
   app_class->startup = lq_application_startup;
+  app_class->handle_local_options = lq_application_handle_local_options;
 }
 
 static void
 lq_application_init (LqApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "audio-sink", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("The audio output, a GStreamer description such as “fakesink sync=true” (else the audio-sink setting)"),
+      N_("SINK") },
+    { NULL },
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }
 
 LqApplication *

@@ -3,36 +3,41 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
-#include "lq-timeline.h"
-#include "lq-window.h"
+#include "lq-analyzer.h"
+#include "lq-meters-panel.h"
+#include "lq-track-row.h"
+#include "lq-window-private.h"
 
-struct _LqWindow
+#define ANALYSIS_DELAY_MS 400 /* tracks added in a row are measured together */
+
+struct _LqWindowPending
 {
-  AdwApplicationWindow parent_instance;
-
-  LqProject *project;
-  GtkFileChooserNative *chooser;
-
-  /* Template widgets */
-  AdwToastOverlay *toast_overlay;
-  AdwWindowTitle *window_title;
-  GtkStack *main_stack;
-  GtkListView *track_list;
-  GtkLabel *album_summary;
-  LqTimeline *timeline;
+  LqWindow *self;
+  LqWindowProceedFunc proceed;
+  gpointer data;
+  GDestroyNotify destroy;
 };
+
+typedef struct _LqWindowPending Pending;
 
 G_DEFINE_FINAL_TYPE (LqWindow, lq_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
   PROP_PROJECT,
+  PROP_LOOP,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void start_analysis (LqWindow *self);
+
+/* ---- Title, summary ---- */
 
 static char *
 format_duration (double seconds)
@@ -42,28 +47,238 @@ format_duration (double seconds)
   return g_strdup_printf ("%u:%02u", total / 60, total % 60);
 }
 
-static void
-lq_window_update (LqWindow *self)
+static char *
+project_display_name (LqWindow *self)
 {
-  GListModel *tracks = lq_project_get_tracks (self->project);
-  guint n = g_list_model_get_n_items (tracks);
+  const char *title = lq_project_get_title (self->project);
+  GFile *file = lq_project_get_file (self->project);
+
+  if (title != NULL && *title)
+    return g_strdup (title);
+  if (file != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      if (g_str_has_suffix (name, ".lacquer"))
+        name[strlen (name) - strlen (".lacquer")] = '\0';
+      return g_steal_pointer (&name);
+    }
+  if (lq_project_get_n_tracks (self->project) > 0)
+    return g_strdup (_("Untitled Album"));
+  return g_strdup (_("Lacquer"));
+}
+
+static void
+update_title (LqWindow *self)
+{
+  g_autofree char *name = project_display_name (self);
+  g_autofree char *title = NULL;
+  g_autofree char *window_title = NULL;
+  gboolean modified = self->history != NULL && lq_history_is_modified (self->history);
+
+  /* The unsaved-changes mark, as GNOME Text Editor shows it. */
+  title = modified ? g_strdup_printf ("• %s", name) : g_strdup (name);
+  adw_window_title_set_title (self->window_title, title);
+  window_title = g_str_equal (name, _("Lacquer")) ? g_strdup (title) : g_strdup_printf ("%s — %s", title, _("Lacquer"));
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+}
+
+static void
+update_summary (LqWindow *self)
+{
+  guint n = lq_project_get_n_tracks (self->project);
   double total = 0.0;
   g_autofree char *length = NULL;
   g_autofree char *summary = NULL;
 
   for (guint i = 0; i < n; i++)
     total += lq_track_get_duration (lq_project_get_track (self->project, i));
-
   length = format_duration (total);
   /* Translators: the album's track count and total length, as in "4 tracks · 1:48" */
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u track · %s", "%u tracks · %s", n), n, length);
-  gtk_label_set_label (self->album_summary, summary);
   adw_window_title_set_subtitle (self->window_title, n > 0 ? summary : NULL);
-  adw_window_title_set_title (self->window_title,
-                              lq_project_get_title (self->project) ? lq_project_get_title (self->project)
-                                                                   : _("Lacquer"));
+  if (self->analysis != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s · measuring loudness…"), summary);
+      gtk_label_set_label (self->album_summary, text);
+    }
+  else if (!isnan (self->album_lufs))
+    {
+      g_autofree char *lufs = lq_format_db (self->album_lufs, "LUFS");
+      /* Translators: the album summary and its integrated loudness */
+      g_autofree char *text = g_strdup_printf (_("%s · album %s"), summary, lufs);
+      gtk_label_set_label (self->album_summary, text);
+    }
+  else
+    gtk_label_set_label (self->album_summary, summary);
   gtk_stack_set_visible_child_name (self->main_stack, n > 0 ? "workspace" : "empty");
+  update_title (self);
 }
+
+/* The waveform marks samples over the master limiter's ceiling (-1 dBFS without one). */
+static void
+update_ceiling (LqWindow *self)
+{
+  LqChainElement *limiter = lq_chain_find (lq_project_get_master (self->project), "lqlimiter");
+  const char *value = limiter != NULL ? lq_chain_element_get (limiter, "ceiling") : NULL;
+
+  lq_waveform_view_set_ceiling (self->waveform, value != NULL ? g_ascii_strtod (value, NULL) : -1.0);
+}
+
+/* ---- Messages ---- */
+
+void
+_lq_window_show_error (LqWindow     *self,
+                       const GError *error)
+{
+  AdwToast *toast = adw_toast_new (error->message);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+_lq_window_toast (LqWindow   *self,
+                  const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/* ---- Loudness analysis ---- */
+
+static void
+apply_loudness (LqWindow *self)
+{
+  guint n = lq_project_get_n_tracks (self->project);
+
+  for (guint i = 0; i < n; i++)
+    {
+      LqTrack *track = lq_project_get_track (self->project, i);
+      g_autofree char *uri = lq_track_get_file (track) ? g_file_get_uri (lq_track_get_file (track)) : NULL;
+      LqAnalysis *analysis = uri != NULL ? g_hash_table_lookup (self->loudness, uri) : NULL;
+
+      if (analysis != NULL)
+        lq_track_list_set_loudness (self->track_list, track, analysis->integrated_lufs, analysis->true_peak_dbtp);
+    }
+}
+
+static void
+analysis_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(LqWindow) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LqAlbumAnalysis) album = lq_analyze_album_finish (result, &error);
+  guint n_files = 0;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  if (self == NULL)
+    return;
+  if (album == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        _lq_window_show_error (self, error);
+      if (self->analysis != NULL && g_cancellable_is_cancelled (self->analysis))
+        return;
+      g_clear_object (&self->analysis);
+      update_summary (self);
+      return;
+    }
+  g_clear_object (&self->analysis);
+  for (guint i = 0; i < album->n_tracks; i++)
+    {
+      LqAnalysis *analysis = album->tracks[i];
+
+      if (analysis == NULL)
+        continue;
+      g_hash_table_replace (self->loudness, g_file_get_uri (analysis->file), analysis);
+      album->tracks[i] = NULL;
+    }
+  apply_loudness (self);
+
+  /* The album value holds when this run measured every track. */
+  for (guint i = 0; i < lq_project_get_n_tracks (self->project); i++)
+    {
+      LqTrack *track = lq_project_get_track (self->project, i);
+      n_files += lq_track_get_file (track) != NULL && !lq_track_get_missing (track);
+    }
+  if (album->n_tracks == n_files && album->n_failed == 0)
+    self->album_lufs = album->integrated_lufs;
+  update_summary (self);
+  /* Tracks added meanwhile */
+  start_analysis (self);
+}
+
+static gboolean
+analysis_idle_cb (gpointer user_data)
+{
+  LqWindow *self = user_data;
+
+  self->analysis_idle = 0;
+  start_analysis (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_analysis (LqWindow *self)
+{
+  if (self->analysis_idle == 0)
+    self->analysis_idle = g_timeout_add (ANALYSIS_DELAY_MS, analysis_idle_cb, self);
+}
+
+/* Measures the tracks not measured yet (all of them when the album value is unknown). */
+static void
+start_analysis (LqWindow *self)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = lq_project_get_n_tracks (self->project);
+  gboolean missing = FALSE;
+  GWeakRef *weak;
+
+  if (self->analysis != NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      LqTrack *track = lq_project_get_track (self->project, i);
+      g_autofree char *uri = NULL;
+
+      if (lq_track_get_file (track) == NULL || lq_track_get_missing (track))
+        continue;
+      uri = g_file_get_uri (lq_track_get_file (track));
+      if (!g_hash_table_contains (self->loudness, uri))
+        missing = TRUE;
+    }
+  if (!missing)
+    return;
+  /* Measure the whole album in one run so the album's loudness is known too. */
+  for (guint i = 0; i < n; i++)
+    {
+      LqTrack *track = lq_project_get_track (self->project, i);
+      if (lq_track_get_file (track) != NULL && !lq_track_get_missing (track))
+        g_ptr_array_add (files, g_object_ref (lq_track_get_file (track)));
+    }
+  self->album_lufs = NAN;
+  self->analysis = g_cancellable_new ();
+  /* The window may close meanwhile: the analysis is cancelled and the callback finds no window. */
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  lq_analyze_album_async ((GFile * const *) files->pdata, files->len, 0, self->analysis,
+                          NULL, NULL, NULL, analysis_cb, weak);
+  update_summary (self);
+}
+
+static void
+cancel_analysis (LqWindow *self)
+{
+  g_clear_handle_id (&self->analysis_idle, g_source_remove);
+  if (self->analysis != NULL)
+    g_cancellable_cancel (self->analysis);
+  g_clear_object (&self->analysis);
+}
+
+/* ---- Model signals ---- */
 
 static void
 tracks_changed_cb (LqWindow   *self,
@@ -72,67 +287,207 @@ tracks_changed_cb (LqWindow   *self,
                    guint       added,
                    GListModel *model)
 {
-  lq_window_update (self);
+  if (added > 0)
+    schedule_analysis (self);
+  if (removed > 0 && added == 0)
+    self->album_lufs = NAN;
+  update_summary (self);
 }
 
 static void
-track_setup_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
+history_notify_cb (LqWindow   *self,
+                   GParamSpec *pspec,
+                   LqHistory  *history)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *number = gtk_label_new (NULL);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *length = gtk_label_new (NULL);
-
-  gtk_widget_add_css_class (number, "dim-label");
-  gtk_widget_add_css_class (number, "numeric");
-  gtk_label_set_width_chars (GTK_LABEL (number), 2);
-  gtk_label_set_xalign (GTK_LABEL (number), 1.0);
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (title), 0.0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (length, "numeric");
-  gtk_widget_add_css_class (length, "dim-label");
-  gtk_box_append (GTK_BOX (box), number);
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), length);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_list_item_set_child (item, box);
+  update_title (self);
+  _lq_window_update_actions (self);
 }
 
 static void
-track_bind_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
+layout_changed_cb (LqWindow      *self,
+                   gboolean       audible,
+                   LqAlbumLayout *layout)
 {
-  LqTrack *track = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  GtkWidget *number = gtk_widget_get_first_child (box);
-  GtkWidget *title = gtk_widget_get_next_sibling (number);
-  GtkWidget *length = gtk_widget_get_next_sibling (title);
-  g_autofree char *num = g_strdup_printf ("%u", gtk_list_item_get_position (item) + 1);
-  g_autofree char *len = format_duration (lq_track_get_duration (track));
+  if (audible)
+    lq_transport_invalidate (self->transport);
+  update_ceiling (self);
+}
 
-  gtk_label_set_label (GTK_LABEL (number), num);
-  gtk_label_set_label (GTK_LABEL (title), lq_track_get_title (track));
-  gtk_label_set_label (GTK_LABEL (length), len);
-  gtk_widget_set_tooltip_text (box, lq_track_get_title (track));
+/* ---- Transport ---- */
+
+static void
+update_playing_track (LqWindow *self)
+{
+  const LqPlacement *p = NULL;
+  int index;
+
+  if (lq_transport_get_playing (self->transport))
+    p = lq_album_layout_find_at (self->layout, lq_transport_get_position (self->transport));
+  index = p != NULL ? (int) p->index : -1;
+  if (index == self->playing_track)
+    return;
+  self->playing_track = index;
+  lq_track_list_set_playing (self->track_list, index);
+  lq_timeline_set_playing_track (self->timeline, index);
 }
 
 static void
-show_error (LqWindow     *self,
-            const GError *error)
+position_cb (LqWindow    *self,
+             GParamSpec  *pspec,
+             LqTransport *transport)
 {
-  AdwToast *toast = adw_toast_new (error->message);
+  guint64 position = lq_transport_get_position (transport);
+  guint rate = lq_transport_get_rate (transport);
+  g_autofree char *time = lq_format_time (position, rate);
+  g_autofree char *msf = lq_format_msf (position, rate);
 
-  adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  gtk_label_set_label (self->position_label, time);
+  gtk_label_set_label (self->msf_label, msf);
+  lq_timeline_set_position (self->timeline, position);
+  lq_waveform_view_set_position (self->waveform, position);
+  update_playing_track (self);
 }
+
+static void
+playing_cb (LqWindow    *self,
+            GParamSpec  *pspec,
+            LqTransport *transport)
+{
+  gboolean playing = lq_transport_get_playing (transport);
+
+  gtk_button_set_icon_name (self->play_button, playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button), playing ? _("Pause (Space)") : _("Play (Space)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  playing ? _("Pause") : _("Play"), -1);
+  update_playing_track (self);
+}
+
+static void
+loop_cb (LqWindow    *self,
+         GParamSpec  *pspec,
+         LqTransport *transport)
+{
+  guint64 start = lq_transport_get_loop_start (transport);
+  guint64 end = lq_transport_get_loop_end (transport);
+
+  lq_timeline_set_loop (self->timeline, start, end);
+  lq_waveform_view_set_loop (self->waveform, start, end);
+  if (g_str_equal (pspec->name, "loop-enabled"))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOOP]);
+}
+
+static void
+transport_error_cb (LqWindow     *self,
+                    const GError *error,
+                    LqTransport  *transport)
+{
+  _lq_window_show_error (self, error);
+}
+
+static void
+seek_cb (LqWindow *self,
+         guint64   sample,
+         gpointer  view)
+{
+  LqProject *project = self->project;
+
+  if (lq_project_get_cd_mode (project))
+    sample = sample / LQ_CD_FRAME_FRAMES * LQ_CD_FRAME_FRAMES;
+  lq_transport_seek (self->transport, sample);
+}
+
+static void
+loop_selected_cb (LqWindow *self,
+                  guint64   start,
+                  guint64   end,
+                  gpointer  view)
+{
+  lq_transport_set_loop (self->transport, start, end);
+}
+
+static void
+waveform_view_cb (LqWindow       *self,
+                  GParamSpec     *pspec,
+                  LqWaveformView *view)
+{
+  lq_timeline_set_visible_range (self->timeline, lq_waveform_view_get_view_start (view),
+                                 lq_waveform_view_get_view_end (view));
+}
+
+static void
+processed_toggled_cb (LqWindow        *self,
+                      GtkToggleButton *button)
+{
+  lq_waveform_view_set_show_processed (self->waveform, gtk_toggle_button_get_active (button));
+}
+
+/* ---- Selection ---- */
+
+/**
+ * _lq_window_select_track:
+ * @show: also show the track in the waveform view
+ */
+void
+_lq_window_select_track (LqWindow *self,
+                         int       index,
+                         gboolean  show)
+{
+  const LqPlacement *p;
+
+  lq_track_list_set_selected (self->track_list, index);
+  if (show && index >= 0 && (p = lq_album_layout_find_track (self->layout, index)) != NULL)
+    {
+      guint64 margin = (p->end - p->start) / 40;
+      lq_waveform_view_set_view (self->waveform, p->start > margin ? p->start - margin : 0, p->end + margin);
+    }
+}
+
+static void
+selected_cb (LqWindow    *self,
+             GParamSpec  *pspec,
+             LqTrackList *list)
+{
+  int index = lq_track_list_get_selected (list);
+
+  lq_inspector_set_track (self->inspector, lq_track_list_get_selected_track (list));
+  lq_chain_panel_set_track (self->chain_view, lq_track_list_get_selected_track (list));
+  lq_timeline_set_selected (self->timeline, index);
+  lq_waveform_view_set_selected (self->waveform, index);
+  _lq_window_update_actions (self);
+}
+
+static void
+track_activated_cb (LqWindow   *self,
+                    int         index,
+                    LqTimeline *timeline)
+{
+  lq_track_list_set_selected (self->track_list, index);
+}
+
+static void
+list_activated_cb (LqWindow    *self,
+                   int          index,
+                   LqTrackList *list)
+{
+  const LqPlacement *p = lq_album_layout_find_track (self->layout, index);
+
+  _lq_window_select_track (self, index, TRUE);
+  if (p != NULL)
+    lq_transport_seek (self->transport, p->start);
+}
+
+static void
+remove_requested_cb (LqWindow    *self,
+                     int          index,
+                     LqTrackList *list)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.remove-track", NULL);
+}
+
+/* ---- Files ---- */
 
 static gboolean
-lq_window_is_project_file (GFile *file)
+is_project_file (GFile *file)
 {
   g_autofree char *name = g_file_get_basename (file);
 
@@ -148,45 +503,17 @@ add_files_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!lq_project_add_files_finish (LQ_PROJECT (object), result, &error))
-    show_error (self, error);
+    _lq_window_show_error (self, error);
+  /* Adding tracks is not undoable (the files are probed first), but it is a change. */
+  if (self->history != NULL && LQ_PROJECT (object) == self->project)
+    lq_history_mark_unsaved (self->history);
 }
 
 static void
-chooser_response_cb (LqWindow             *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+open_project_proceed (LqWindow *self,
+                      gpointer  data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        g_ptr_array_add (array, g_list_model_get_item (files, i));
-      lq_window_add_files (self, (GFile **) array->pdata, array->len);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-add_tracks_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  LqWindow *self = LQ_WINDOW (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  if (self->chooser != NULL)
-    return;
-
-  self->chooser = gtk_file_chooser_native_new (_("Add Tracks"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("Audio Files"));
-  gtk_file_filter_add_mime_type (filter, "audio/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  lq_window_open_file (self, data);
 }
 
 static gboolean
@@ -204,9 +531,9 @@ drop_cb (LqWindow      *self,
   list = g_value_get_boxed (value);
   for (GSList *l = list; l != NULL; l = l->next)
     {
-      if (lq_window_is_project_file (l->data))
+      if (is_project_file (l->data))
         {
-          lq_window_open_file (self, l->data);
+          _lq_window_confirm_discard (self, open_project_proceed, g_object_ref (l->data), g_object_unref);
           return TRUE;
         }
       g_ptr_array_add (files, l->data);
@@ -226,111 +553,459 @@ project_loaded_cb (GObject      *object,
 
   if (project == NULL)
     {
-      show_error (self, error);
+      _lq_window_show_error (self, error);
       return;
     }
   lq_window_set_project (self, project);
+  if (lq_project_get_file (project) != NULL)
+    _lq_window_add_recent (self, lq_project_get_file (project));
 }
 
-static void
-open_response_cb (LqWindow             *self,
-                  int                   response,
-                  GtkFileChooserNative *chooser)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      lq_window_open_file (self, file);
-    }
-  g_clear_object (&self->chooser);
-}
+/* ---- Recent projects ---- */
 
 static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+update_recent_menu (LqWindow *self)
 {
-  LqWindow *self = LQ_WINDOW (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_auto(GStrv) recent = NULL;
+  g_autoptr(GMenu) section = g_menu_new ();
 
-  if (self->chooser != NULL)
+  g_menu_remove_all (self->recent_menu);
+  if (self->settings == NULL)
     return;
-  self->chooser = gtk_file_chooser_native_new (_("Open Project"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Lacquer Projects"));
-  gtk_file_filter_add_pattern (filter, "*.lacquer");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (open_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  recent = g_settings_get_strv (self->settings, "recent-projects");
+  for (guint i = 0; recent[i] != NULL && i < LQ_RECENT_MAX; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (recent[i]);
+      g_autofree char *name = g_file_get_basename (file);
+      g_autoptr(GMenuItem) item = NULL;
+
+      if (name == NULL)
+        continue;
+      if (g_str_has_suffix (name, ".lacquer"))
+        name[strlen (name) - strlen (".lacquer")] = '\0';
+      item = g_menu_item_new (name, NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
+      g_menu_append_item (section, item);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (section)) == 0)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (_("No Recent Projects"), "win.no-recent");
+      g_menu_append_item (section, item);
+    }
+  g_menu_append_section (self->recent_menu, _("Recent Projects"), G_MENU_MODEL (section));
+  if (recent[0] != NULL)
+    {
+      g_autoptr(GMenu) clear = g_menu_new ();
+      g_menu_append (clear, _("_Clear the List"), "win.clear-recent");
+      g_menu_append_section (self->recent_menu, NULL, G_MENU_MODEL (clear));
+    }
+}
+
+void
+_lq_window_add_recent (LqWindow *self,
+                       GFile    *file)
+{
+  g_auto(GStrv) recent = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *uri = g_file_get_uri (file);
+  g_auto(GStrv) updated = NULL;
+  guint n = 1;
+
+  if (self->settings == NULL)
+    return;
+  recent = g_settings_get_strv (self->settings, "recent-projects");
+  g_strv_builder_add (builder, uri);
+  for (guint i = 0; recent[i] != NULL && n < LQ_RECENT_MAX; i++)
+    if (!g_str_equal (recent[i], uri))
+      {
+        g_strv_builder_add (builder, recent[i]);
+        n++;
+      }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-projects", (const char * const *) updated);
+}
+
+/* ---- Saving, closing, recovery ---- */
+
+static void
+pending_free (Pending *pending)
+{
+  if (pending->destroy != NULL)
+    pending->destroy (pending->data);
+  g_free (pending);
+}
+
+static gboolean
+proceed_idle_cb (gpointer data)
+{
+  Pending *pending = data;
+
+  pending->proceed (pending->self, pending->data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-save_to (LqWindow *self,
-         GFile    *file)
+proceed_idle_free (gpointer data)
+{
+  Pending *pending = data;
+
+  g_object_unref (pending->self);
+  pending_free (pending);
+}
+
+/* Goes on with @pending from the main loop, out of the dialog's or the save's callback (which
+ * may close the window). */
+static void
+proceed_later (Pending *pending)
+{
+  g_object_ref (pending->self);
+  g_idle_add_full (G_PRIORITY_DEFAULT, proceed_idle_cb, pending, proceed_idle_free);
+}
+
+static void
+run_pending (LqWindow *self,
+             gboolean  saved)
+{
+  Pending *pending = self->pending;
+
+  if (pending == NULL)
+    return;
+  self->pending = NULL;
+  if (saved)
+    proceed_later (pending);
+  else
+    pending_free (pending);
+}
+
+/* The Save As dialog was cancelled: what waited for the save does not happen. */
+void
+_lq_window_cancel_pending (LqWindow *self)
+{
+  run_pending (self, FALSE);
+}
+
+void
+_lq_window_save_to (LqWindow *self,
+                    GFile    *file)
 {
   g_autoptr(GError) error = NULL;
 
   if (!lq_project_save (self->project, file, NULL, &error))
-    show_error (self, error);
+    {
+      _lq_window_show_error (self, error);
+      run_pending (self, FALSE);
+      return;
+    }
   else
     {
       g_autofree char *name = g_file_get_basename (file);
       g_autofree char *message = g_strdup_printf (_("Saved “%s”"), name);
-      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+
+      lq_history_mark_saved (self->history);
+      _lq_window_add_recent (self, file);
+      _lq_window_toast (self, message);
+      update_title (self);
     }
+  run_pending (self, TRUE);
 }
 
 static void
-save_response_cb (LqWindow             *self,
-                  int                   response,
-                  GtkFileChooserNative *chooser)
+discard_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     Pending          *pending)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
+  LqWindow *self = pending->self;
+
+  /* One answer per dialog: @pending is used up here. */
+  g_signal_handlers_disconnect_by_func (dialog, discard_response_cb, pending);
+  if (g_str_equal (response, "discard"))
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *name = g_file_get_basename (file);
-
-      if (!g_str_has_suffix (name, ".lacquer"))
-        {
-          g_autofree char *path = g_strconcat (g_file_peek_path (file), ".lacquer", NULL);
-          g_object_unref (file);
-          file = g_file_new_for_path (path);
-        }
-      save_to (self, file);
+      proceed_later (pending);
+      return;
     }
-  g_clear_object (&self->chooser);
+  else if (g_str_equal (response, "save"))
+    {
+      /* Go on once saved (after the Save As dialog when the project has no file yet). */
+      if (self->pending != NULL)
+        pending_free (self->pending);
+      self->pending = pending;
+      if (lq_project_get_file (self->project) != NULL)
+        _lq_window_save_to (self, lq_project_get_file (self->project));
+      else
+        _lq_window_save_as (self);
+      return;
+    }
+  pending_free (pending);
+}
+
+/**
+ * _lq_window_confirm_discard:
+ *
+ * Calls @proceed at once when the project has no unsaved changes; else asks first (Save,
+ * Discard, Cancel) and calls it after saving or discarding.
+ */
+void
+_lq_window_confirm_discard (LqWindow      *self,
+                            LqWindowProceedFunc proceed,
+                            gpointer       data,
+                            GDestroyNotify destroy)
+{
+  Pending *pending;
+  GtkWidget *dialog;
+  g_autofree char *name = NULL;
+  g_autofree char *body = NULL;
+
+  if (self->history == NULL || !lq_history_is_modified (self->history))
+    {
+      proceed (self, data);
+      if (destroy != NULL)
+        destroy (data);
+      return;
+    }
+  pending = g_new0 (Pending, 1);
+  pending->self = self;
+  pending->proceed = proceed;
+  pending->data = data;
+  pending->destroy = destroy;
+
+  name = project_display_name (self);
+  body = g_strdup_printf (_("“%s” has changes that are not saved. Changes that are not saved are lost."), name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Save Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard"),
+                                    "save", _("_Save"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (discard_response_cb), pending);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
-save_as_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
+close_proceed (LqWindow *self,
+               gpointer  data)
 {
-  LqWindow *self = LQ_WINDOW (widget);
-  g_autofree char *suggested = NULL;
+  self->closing = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
 
-  if (self->chooser != NULL)
+static gboolean
+lq_window_close_request (GtkWindow *window)
+{
+  LqWindow *self = LQ_WINDOW (window);
+
+  if (!self->closing && self->history != NULL && lq_history_is_modified (self->history))
+    {
+      _lq_window_confirm_discard (self, close_proceed, NULL, NULL);
+      return TRUE;
+    }
+  /* A clean close: nothing to recover next time. */
+  lq_transport_pause (self->transport);
+  if (self->autosave != NULL)
+    lq_autosave_discard (self->autosave);
+  return GTK_WINDOW_CLASS (lq_window_parent_class)->close_request (window);
+}
+
+typedef struct
+{
+  LqWindow *self;
+  LqAutosaveEntry *entry;
+} Recovery;
+
+static void
+recovered_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Recovery *recovery = user_data;
+  g_autoptr(LqWindow) self = recovery->self;
+  g_autoptr(LqAutosaveEntry) entry = recovery->entry;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LqProject) project = lq_autosave_recover_finish (result, &error);
+
+  g_free (recovery);
+  if (project == NULL)
+    {
+      _lq_window_show_error (self, error);
+      return;
+    }
+  lq_window_set_project (self, project);
+  /* The recovered work is not saved; the next autosave replaces the old one. */
+  lq_history_mark_unsaved (self->history);
+  lq_autosave_adopt (self->autosave, entry);
+  _lq_window_toast (self, _("Unsaved work recovered"));
+}
+
+static void
+recovery_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      LqWindow         *self)
+{
+  GPtrArray *entries = g_object_get_data (G_OBJECT (dialog), "entries");
+
+  if (g_str_equal (response, "recover"))
+    {
+      for (guint i = 0; i < entries->len; i++)
+        {
+          LqWindow *target = self;
+          Recovery *recovery = g_new0 (Recovery, 1);
+
+          /* The newest in this window when it is empty, the others each in a new window. */
+          if (i > 0 || lq_project_get_n_tracks (self->project) > 0 || lq_history_is_modified (self->history))
+            {
+              target = lq_window_new (LQ_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+              gtk_window_present (GTK_WINDOW (target));
+            }
+          recovery->self = g_object_ref (target);
+          recovery->entry = lq_autosave_entry_ref (g_ptr_array_index (entries, i));
+          lq_autosave_recover_async (recovery->entry, NULL, recovered_cb, recovery);
+        }
+    }
+  else if (g_str_equal (response, "discard"))
+    {
+      for (guint i = 0; i < entries->len; i++)
+        {
+          g_autoptr(GError) error = NULL;
+          if (!lq_autosave_entry_discard (g_ptr_array_index (entries, i), &error))
+            _lq_window_show_error (self, error);
+        }
+    }
+}
+
+/**
+ * lq_window_offer_recovery:
+ *
+ * When autosaved work was left over (a crash), asks whether to recover it.
+ */
+void
+lq_window_offer_recovery (LqWindow *self)
+{
+  g_autoptr(GFile) dir = lq_autosave_get_default_dir ();
+  g_autoptr(GPtrArray) entries = lq_autosave_find_recoverable (dir);
+  g_autoptr(GString) body = NULL;
+  GtkWidget *dialog;
+
+  g_return_if_fail (LQ_IS_WINDOW (self));
+
+  if (entries == NULL || entries->len == 0)
     return;
-  self->chooser = gtk_file_chooser_native_new (_("Save Project"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  suggested = g_strdup_printf ("%s.lacquer", lq_project_get_title (self->project)
-                                             ? lq_project_get_title (self->project) : _("Album"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), suggested);
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (save_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  body = g_string_new (g_dngettext (GETTEXT_PACKAGE,
+                                    "Lacquer closed without saving this project:",
+                                    "Lacquer closed without saving these projects:", entries->len));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      LqAutosaveEntry *entry = g_ptr_array_index (entries, i);
+      const char *title = lq_autosave_entry_get_title (entry);
+      g_autofree char *when = lq_autosave_entry_get_time (entry)
+                              ? g_date_time_format (lq_autosave_entry_get_time (entry), "%x %X") : NULL;
+
+      g_string_append_printf (body, "\n• %s%s%s%s", title != NULL && *title ? title : _("Untitled Album"),
+                              when != NULL ? " (" : "", when != NULL ? when : "", when != NULL ? ")" : "");
+    }
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Recover Unsaved Work?"), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "later", _("_Not Now"),
+                                    "discard", _("_Discard"),
+                                    "recover", _("_Recover"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "recover", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "recover");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "later");
+  g_object_set_data_full (G_OBJECT (dialog), "entries", g_ptr_array_ref (entries), (GDestroyNotify) g_ptr_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (recovery_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  LqWindow *self = LQ_WINDOW (widget);
+/* ---- Keys ---- */
 
-  if (lq_project_get_file (self->project) != NULL)
-    save_to (self, lq_project_get_file (self->project));
-  else
-    save_as_action (widget, action_name, parameter);
+static gboolean
+is_typing (GtkWidget *focus)
+{
+  return focus != NULL
+         && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus)
+             || gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL);
+}
+
+static gboolean
+key_pressed_cb (LqWindow              *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  const char *action = NULL;
+  GVariant *param = NULL;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0
+      || is_typing (focus)
+      || g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "workspace") != 0)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_space:
+      /* A focused button or switch takes Space itself. */
+      if (focus != NULL && (GTK_IS_BUTTON (focus) || GTK_IS_SWITCH (focus) || GTK_IS_CHECK_BUTTON (focus)))
+        return FALSE;
+      action = "win.play-pause";
+      break;
+    case GDK_KEY_j:
+      action = "win.shuttle", param = g_variant_new_int32 (-1);
+      break;
+    case GDK_KEY_k:
+      action = "win.shuttle", param = g_variant_new_int32 (0);
+      break;
+    case GDK_KEY_l:
+      action = "win.shuttle", param = g_variant_new_int32 (1);
+      break;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      action = "win.seek-start";
+      break;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      action = "win.seek-end";
+      break;
+    case GDK_KEY_Page_Up:
+    case GDK_KEY_KP_Page_Up:
+      action = "win.previous-track";
+      break;
+    case GDK_KEY_Page_Down:
+    case GDK_KEY_KP_Page_Down:
+      action = "win.next-track";
+      break;
+    case GDK_KEY_Left:
+    case GDK_KEY_Right:
+      if (focus != GTK_WIDGET (self->timeline) && focus != GTK_WIDGET (self->waveform))
+        return FALSE;
+      action = "win.nudge", param = g_variant_new_int32 (keyval == GDK_KEY_Left ? -1 : 1);
+      break;
+    default:
+      return FALSE;
+    }
+  gtk_widget_activate_action_variant (GTK_WIDGET (self), action, param);
+  return TRUE;
+}
+
+/* ---- GObject ---- */
+
+static void
+settings_changed_cb (LqWindow   *self,
+                     const char *key,
+                     GSettings  *settings)
+{
+  if (g_str_equal (key, "recent-projects"))
+    update_recent_menu (self);
+  else if (g_str_equal (key, "audio-sink") && g_getenv ("LACQUER_AUDIO_SINK") == NULL)
+    {
+      g_autofree char *sink = g_settings_get_string (settings, "audio-sink");
+      lq_transport_set_sink (self->transport, sink);
+    }
 }
 
 static void
@@ -338,14 +1013,43 @@ lq_window_dispose (GObject *object)
 {
   LqWindow *self = LQ_WINDOW (object);
 
+  if (self->pending != NULL)
+    g_clear_pointer (&self->pending, pending_free);
+  cancel_analysis (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  if (self->transport != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->transport, self);
+      lq_transport_set_project (self->transport, NULL);
+    }
+  if (self->autosave != NULL)
+    lq_autosave_discard (self->autosave);
+  g_clear_object (&self->autosave);
   if (self->project != NULL)
-    g_signal_handlers_disconnect_by_data (lq_project_get_tracks (self->project), self);
-  g_clear_object (&self->project);
+    {
+      g_signal_handlers_disconnect_by_data (lq_project_get_tracks (self->project), self);
+      g_signal_handlers_disconnect_by_data (self->project, self);
+    }
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+
+  if (self->layout != NULL)
+    g_signal_handlers_disconnect_by_data (self->layout, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LQ_TYPE_WINDOW);
+
+  g_clear_object (&self->transport);
+  g_clear_object (&self->layout);
+  g_clear_object (&self->peaks);
+  g_clear_object (&self->history);
+  g_clear_object (&self->project);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->recent_menu);
+  g_clear_pointer (&self->loudness, g_hash_table_unref);
 
   G_OBJECT_CLASS (lq_window_parent_class)->dispose (object);
 }
@@ -363,6 +1067,34 @@ lq_window_get_property (GObject    *object,
     case PROP_PROJECT:
       g_value_set_object (value, self->project);
       break;
+    case PROP_LOOP:
+      g_value_set_boolean (value, self->transport != NULL && lq_transport_get_loop_enabled (self->transport));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lq_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  LqWindow *self = LQ_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOOP:
+      /* Looping without a region loops the selected track. */
+      if (g_value_get_boolean (value) && lq_transport_get_loop_end (self->transport) == 0)
+        {
+          const LqPlacement *p = lq_album_layout_find_track (self->layout, MAX (lq_window_get_selected (self), 0));
+          if (p != NULL)
+            lq_transport_set_loop (self->transport, p->start, p->end);
+        }
+      lq_transport_set_loop_enabled (self->transport, g_value_get_boolean (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -373,45 +1105,99 @@ lq_window_class_init (LqWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = lq_window_dispose;
   object_class->get_property = lq_window_get_property;
+  object_class->set_property = lq_window_set_property;
+  window_class->close_request = lq_window_close_request;
 
   properties[PROP_PROJECT] =
     g_param_spec_object ("project", NULL, NULL, LQ_TYPE_PROJECT,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOOP] =
+    g_param_spec_boolean ("loop", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (LQ_TYPE_TIMELINE);
+  g_type_ensure (LQ_TYPE_TRACK_LIST);
+  g_type_ensure (LQ_TYPE_INSPECTOR);
+  g_type_ensure (LQ_TYPE_WAVEFORM_VIEW);
+  g_type_ensure (LQ_TYPE_CHAIN_PANEL);
+  g_type_ensure (LQ_TYPE_METERS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, APP_PATH "/lq-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LqWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LqWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, position_label);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, msf_label);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, ab_area);
   gtk_widget_class_bind_template_child (widget_class, LqWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, LqWindow, track_list);
   gtk_widget_class_bind_template_child (widget_class, LqWindow, album_summary);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, inspector);
   gtk_widget_class_bind_template_child (widget_class, LqWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, waveform);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, processed_button);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, chain_paned);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, chain_panel);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, chain_view);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, meters_area);
 
-  gtk_widget_class_install_action (widget_class, "win.add-tracks", NULL, add_tracks_action);
-  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
-  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  _lq_window_class_init_actions (widget_class);
+  gtk_widget_class_install_property_action (widget_class, "win.loop", "loop");
 }
 
 static void
 lq_window_init (LqWindow *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   GtkDropTarget *drop;
+  GtkEventController *keys;
+  const char *sink = g_getenv ("LACQUER_AUDIO_SINK");
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  g_signal_connect (factory, "setup", G_CALLBACK (track_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (track_bind_cb), NULL);
-  gtk_list_view_set_factory (self->track_list, factory);
+  self->album_lufs = NAN;
+  self->playing_track = -1;
+  self->loudness = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) lq_analysis_free);
+  self->recent_menu = g_menu_new ();
+  adw_split_button_set_menu_model (self->open_button, G_MENU_MODEL (self->recent_menu));
+
+  self->peaks = lq_peak_store_new (NULL);
+  self->layout = lq_album_layout_new (self->peaks);
+  g_signal_connect_object (self->layout, "changed", G_CALLBACK (layout_changed_cb), self, G_CONNECT_SWAPPED);
+  self->transport = lq_transport_new ();
+  if (sink != NULL && *sink)
+    lq_transport_set_sink (self->transport, sink);
+  g_signal_connect_object (self->transport, "notify::position", G_CALLBACK (position_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->transport, "notify::playing", G_CALLBACK (playing_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->transport, "notify::loop-start", G_CALLBACK (loop_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->transport, "notify::loop-end", G_CALLBACK (loop_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->transport, "notify::loop-enabled", G_CALLBACK (loop_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->transport, "error", G_CALLBACK (transport_error_cb), self, G_CONNECT_SWAPPED);
+
+  lq_timeline_set_layout (self->timeline, self->layout);
+  lq_waveform_view_set_layout (self->waveform, self->layout);
+  g_signal_connect_swapped (self->timeline, "seek", G_CALLBACK (seek_cb), self);
+  g_signal_connect_swapped (self->waveform, "seek", G_CALLBACK (seek_cb), self);
+  g_signal_connect_swapped (self->timeline, "loop-selected", G_CALLBACK (loop_selected_cb), self);
+  g_signal_connect_swapped (self->waveform, "loop-selected", G_CALLBACK (loop_selected_cb), self);
+  g_signal_connect_swapped (self->timeline, "track-activated", G_CALLBACK (track_activated_cb), self);
+  g_signal_connect_swapped (self->waveform, "notify::view-start", G_CALLBACK (waveform_view_cb), self);
+  g_signal_connect_swapped (self->waveform, "notify::view-end", G_CALLBACK (waveform_view_cb), self);
+  g_signal_connect_swapped (self->track_list, "notify::selected", G_CALLBACK (selected_cb), self);
+  g_signal_connect_swapped (self->track_list, "activated", G_CALLBACK (list_activated_cb), self);
+  g_signal_connect_swapped (self->track_list, "remove-requested", G_CALLBACK (remove_requested_cb), self);
+  g_signal_connect_swapped (self->processed_button, "toggled", G_CALLBACK (processed_toggled_cb), self);
+
+  _lq_window_init_actions (self);
+
   {
     g_autoptr(LqProject) project = lq_project_new ();
     lq_window_set_project (self, project);
@@ -421,7 +1207,12 @@ lq_window_init (LqWindow *self)
   g_signal_connect_swapped (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 
-  lq_window_update (self);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  update_recent_menu (self);
 }
 
 LqWindow *
@@ -432,9 +1223,13 @@ lq_window_new (LqApplication *application)
 
   if (settings != NULL)
     {
+      self->settings = g_object_ref (settings);
       g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+      g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
+      settings_changed_cb (self, "audio-sink", settings);
+      update_recent_menu (self);
     }
   return self;
 }
@@ -452,6 +1247,42 @@ lq_window_get_project (LqWindow *self)
 }
 
 /**
+ * lq_window_get_history:
+ *
+ * Returns: (transfer none): the undo history of the project shown
+ */
+LqHistory *
+lq_window_get_history (LqWindow *self)
+{
+  g_return_val_if_fail (LQ_IS_WINDOW (self), NULL);
+  return self->history;
+}
+
+/**
+ * lq_window_get_transport:
+ *
+ * Returns: (transfer none): the window's playback
+ */
+LqTransport *
+lq_window_get_transport (LqWindow *self)
+{
+  g_return_val_if_fail (LQ_IS_WINDOW (self), NULL);
+  return self->transport;
+}
+
+/**
+ * lq_window_get_selected:
+ *
+ * Returns: the selected track's index, -1 for none
+ */
+int
+lq_window_get_selected (LqWindow *self)
+{
+  g_return_val_if_fail (LQ_IS_WINDOW (self), -1);
+  return lq_track_list_get_selected (self->track_list);
+}
+
+/**
  * lq_window_add_files:
  *
  * Adds audio files as tracks at the end of the album; the files are probed in a worker
@@ -464,36 +1295,68 @@ lq_window_add_files (LqWindow  *self,
 {
   g_return_if_fail (LQ_IS_WINDOW (self));
 
+  if (n_files == 0)
+    return;
   lq_project_add_files_async (self->project, files, n_files, NULL, add_files_cb, g_object_ref (self));
 }
 
 /**
  * lq_window_set_project:
  *
- * Shows @project in the window (the track list, the timeline, the title).
+ * Shows @project in the window (the track list, the timeline, the title), with a new undo
+ * history and autosave.
  */
 void
 lq_window_set_project (LqWindow  *self,
                        LqProject *project)
 {
-  g_autoptr(GtkSingleSelection) selection = NULL;
-
   g_return_if_fail (LQ_IS_WINDOW (self));
   g_return_if_fail (LQ_IS_PROJECT (project));
 
+  cancel_analysis (self);
   if (self->project != NULL)
     {
       g_signal_handlers_disconnect_by_data (lq_project_get_tracks (self->project), self);
       g_signal_handlers_disconnect_by_data (self->project, self);
     }
+  if (self->history != NULL)
+    g_signal_handlers_disconnect_by_data (self->history, self);
+  if (self->autosave != NULL)
+    lq_autosave_discard (self->autosave);
+  g_clear_object (&self->autosave);
+  g_hash_table_remove_all (self->loudness);
+  self->album_lufs = NAN;
+  self->playing_track = -1;
+
   g_set_object (&self->project, project);
+  g_clear_object (&self->history);
+  self->history = lq_history_new ();
+  self->autosave = lq_autosave_new (project, self->history, NULL);
+
   g_signal_connect_object (lq_project_get_tracks (project), "items-changed",
                            G_CALLBACK (tracks_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (project, "notify::title", G_CALLBACK (lq_window_update), self, G_CONNECT_SWAPPED);
-  selection = gtk_single_selection_new (g_object_ref (lq_project_get_tracks (project)));
-  gtk_list_view_set_model (self->track_list, GTK_SELECTION_MODEL (selection));
-  lq_timeline_set_project (self->timeline, project);
-  lq_window_update (self);
+  g_signal_connect_object (project, "notify::title", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (project, "notify::file", G_CALLBACK (update_title), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "notify::modified", G_CALLBACK (history_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "notify::can-undo", G_CALLBACK (history_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "notify::can-redo", G_CALLBACK (history_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->history, "notify::undo-label", G_CALLBACK (history_notify_cb), self, G_CONNECT_SWAPPED);
+
+  lq_transport_set_project (self->transport, project);
+  lq_album_layout_set_project (self->layout, project);
+  lq_track_list_set_project (self->track_list, project, self->history);
+  lq_inspector_set_project (self->inspector, project, self->history);
+  lq_inspector_set_track (self->inspector, lq_track_list_get_selected_track (self->track_list));
+  lq_chain_panel_set_history (self->chain_view, self->history);
+  lq_chain_panel_set_project (self->chain_view, project);
+  lq_chain_panel_set_track (self->chain_view, lq_track_list_get_selected_track (self->track_list));
+  lq_timeline_set_history (self->timeline, self->history);
+  lq_timeline_zoom_to_fit (self->timeline);
+  lq_waveform_view_zoom_to_fit (self->waveform);
+  update_ceiling (self);
+  update_summary (self);
+  _lq_window_update_actions (self);
+  schedule_analysis (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
 

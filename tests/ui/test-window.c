@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The application window in a real display: the widgets exist, the empty state turns into the
- * workspace when tracks arrive, and the window finalizes without leaking. */
+ * workspace when tracks arrive, dropped files become tracks (a dropped project opens), closing
+ * with unsaved changes asks first, autosaved work is offered back, and the window finalizes
+ * without leaking. */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "lq-autosave.h"
 #include "lq-demo.h"
 #include "lq-elements.h"
 #include "lq-preferences-window.h"
@@ -78,6 +81,15 @@ test_window_shell (void)
   g_assert_nonnull (status);
   g_assert_nonnull (find_widget (header, GTK_TYPE_MENU_BUTTON, NULL));
   g_assert_nonnull (find_widget (header, GTK_TYPE_BUTTON, "Add Tracks (Ctrl+I)"));
+
+  /* The keyboard shortcuts window builds from its resource. */
+  {
+    g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (APP_PATH "/gtk/help-overlay.ui");
+    GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+    g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+    gtk_window_destroy (overlay);
+  }
 
   /* Empty project: the status page invites to add tracks. */
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
@@ -159,6 +171,266 @@ test_window_opens_project (void)
   g_rmdir (dir);
 }
 
+
+static void
+delete_folder (const char *dir)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
+  GFileInfo *info;
+
+  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)))
+    {
+      g_autoptr(GFile) child = g_file_get_child (folder, g_file_info_get_name (info));
+      g_file_delete (child, NULL, NULL);
+      g_object_unref (info);
+    }
+  g_rmdir (dir);
+}
+
+static void
+delete_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)))
+    {
+      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+      delete_tree (child);
+      g_object_unref (info);
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+/* The demo project for the tests below, written once (and deleted at the end). */
+static char *shared_dir;
+
+static GFile *
+shared_demo (void)
+{
+  g_autoptr(GFile) folder = NULL;
+
+  if (shared_dir == NULL)
+    {
+      shared_dir = g_dir_make_tmp ("lq-ui-demo-XXXXXX", NULL);
+      folder = g_file_new_for_path (shared_dir);
+      g_object_unref (lq_demo_write_project (folder, NULL, NULL));
+    }
+  return g_file_new_build_filename (shared_dir, LQ_DEMO_PROJECT_NAME, NULL);
+}
+
+/* The AdwMessageDialog transient for @window, if one is showing. */
+static AdwMessageDialog *
+find_dialog (GtkWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == window
+          && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* As a click on the response's button: the response, then the dialog goes away. */
+static void
+respond (GtkWindow *window, const char *response)
+{
+  AdwMessageDialog *dialog = find_dialog (window);
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_dialog (data) != NULL;
+}
+
+static gboolean
+has_no_dialog (gpointer data)
+{
+  return find_dialog (data) == NULL;
+}
+
+static gboolean
+title_is_demo (gpointer data)
+{
+  const char *title = lq_project_get_title (lq_window_get_project (data));
+  return g_strcmp0 (title, "Lacquer Demo Album") == 0;
+}
+
+static gboolean
+has_two_tracks (gpointer data)
+{
+  return lq_project_get_n_tracks (lq_window_get_project (data)) == 2;
+}
+
+static void
+test_window_drop_files (void)
+{
+  g_autoptr(GFile) project = shared_demo ();
+  g_autoptr(GFile) folder = g_file_get_parent (project);
+  LqWindow *window = lq_window_new (NULL);
+  GtkDropTarget *target = NULL;
+  g_autoptr(GListModel) controllers = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean dropped = FALSE;
+  GFile *wavs[2];
+
+  g_assert_nonnull (project);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_mapped, window);
+
+  /* The window's drop target for files */
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (c)
+          && gdk_content_formats_contain_gtype (gtk_drop_target_get_formats (GTK_DROP_TARGET (c)), GDK_TYPE_FILE_LIST))
+        target = GTK_DROP_TARGET (c);
+    }
+  g_assert_nonnull (target);
+
+  /* Two audio files dropped: two tracks. */
+  wavs[0] = g_file_get_child (folder, "01 Morning Static.wav");
+  wavs[1] = g_file_get_child (folder, "03 Slow Tide.wav");
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (wavs, 2));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
+  g_value_unset (&value);
+  g_assert_true (dropped);
+  wait_for (has_two_tracks, window);
+  g_assert_true (g_file_equal (lq_track_get_file (lq_project_get_track (lq_window_get_project (window), 1)), wavs[1]));
+  /* Added tracks are a change to save. */
+  g_assert_true (lq_history_is_modified (lq_window_get_history (window)));
+
+  /* A project dropped opens (after asking about the changes: discard them). */
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (&project, 1));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
+  g_value_unset (&value);
+  wait_for (has_dialog, window);
+  respond (GTK_WINDOW (window), "discard");
+  wait_for (title_is_demo, window);
+  g_assert_cmpuint (lq_project_get_n_tracks (lq_window_get_project (window)), ==, 4);
+  g_assert_false (lq_history_is_modified (lq_window_get_history (window)));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  g_object_unref (wavs[0]);
+  g_object_unref (wavs[1]);
+
+}
+
+static gboolean
+is_destroyed (gpointer data)
+{
+  GWeakRef *ref = data;
+  GObject *object = g_weak_ref_get (ref);
+
+  if (object == NULL)
+    return TRUE;
+  g_object_unref (object);
+  return FALSE;
+}
+
+static void
+test_window_close_asks (void)
+{
+  g_autoptr(GFile) project = shared_demo ();
+  g_autoptr(GFile) folder = g_file_get_parent (project);
+  LqWindow *window = lq_window_new (NULL);
+  GWeakRef ref;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_mapped, window);
+  lq_window_open_file (window, project);
+  wait_for (has_tracks, window);
+
+  /* Unchanged: closing does not ask. An edit: it does, and Cancel keeps the window. */
+  lq_history_set (lq_window_get_history (window), lq_project_get_track (lq_window_get_project (window), 0),
+                  NULL, "gain", -1.0, NULL);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_for (has_dialog, window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  respond (GTK_WINDOW (window), "cancel");
+  wait_for (has_no_dialog, window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (lq_history_is_modified (lq_window_get_history (window)));
+
+  /* Save: the project is written, then the window closes. */
+  g_weak_ref_init (&ref, window);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_for (has_dialog, window);
+  respond (GTK_WINDOW (window), "save");
+  wait_for (is_destroyed, &ref);
+  g_weak_ref_clear (&ref);
+  {
+    g_autoptr(LqProject) saved = lq_project_load (project, NULL, NULL);
+    g_assert_nonnull (saved);
+    g_assert_cmpfloat (lq_track_get_gain (lq_project_get_track (saved, 0)), ==, -1.0);
+  }
+
+}
+
+static gboolean
+is_recovered (gpointer data)
+{
+  return lq_project_get_n_tracks (lq_window_get_project (data)) == 4;
+}
+
+static void
+test_window_recovery (void)
+{
+  g_autoptr(GFile) file = shared_demo ();
+  LqWindow *window;
+
+  /* A session that "crashed": its autosave is left behind. */
+  {
+    g_autoptr(LqProject) project = lq_project_load (file, NULL, NULL);
+    g_autoptr(LqHistory) history = lq_history_new ();
+    g_autoptr(LqAutosave) autosave = lq_autosave_new (project, history, NULL);
+    g_autoptr(GError) error = NULL;
+
+    lq_history_set (history, lq_project_get_track (project, 2), NULL, "gain", -4.0, NULL);
+    g_assert_true (lq_autosave_save_now (autosave, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  window = lq_window_new (NULL);
+  g_object_ref_sink (window);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (is_mapped, window);
+  lq_window_offer_recovery (window);
+  wait_for (has_dialog, window);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (find_dialog (GTK_WINDOW (window))), "Lacquer Demo Album"));
+  respond (GTK_WINDOW (window), "recover");
+  wait_for (is_recovered, window);
+  g_assert_cmpfloat (lq_track_get_gain (lq_project_get_track (lq_window_get_project (window), 2)), ==, -4.0);
+  g_assert_true (lq_history_is_modified (lq_window_get_history (window)));
+  g_assert_true (g_file_equal (lq_project_get_file (lq_window_get_project (window)), file));
+
+  /* A clean close: nothing is left to recover. */
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+  {
+    g_autoptr(GFile) autosaves = lq_autosave_get_default_dir ();
+    g_autoptr(GPtrArray) left = lq_autosave_find_recoverable (autosaves);
+    g_assert_cmpuint (left != NULL ? left->len : 0, ==, 0);
+  }
+
+}
+
 static void
 test_preferences_window (void)
 {
@@ -186,6 +458,14 @@ test_preferences_window (void)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *home = g_dir_make_tmp ("lq-ui-home-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  int status;
+
+  /* Autosaves and peak caches in a private folder */
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   gst_init (&argc, &argv);
@@ -194,7 +474,17 @@ main (int argc, char **argv)
   g_test_add_func ("/lq/ui/window-shell", test_window_shell);
   g_test_add_func ("/lq/ui/window-shows-album", test_window_shows_album);
   g_test_add_func ("/lq/ui/window-opens-project", test_window_opens_project);
+  g_test_add_func ("/lq/ui/window-drop-files", test_window_drop_files);
+  g_test_add_func ("/lq/ui/window-close-asks", test_window_close_asks);
+  g_test_add_func ("/lq/ui/window-recovery", test_window_recovery);
   g_test_add_func ("/lq/ui/preferences", test_preferences_window);
 
-  return g_test_run ();
+  status = g_test_run ();
+  if (shared_dir != NULL)
+    delete_folder (shared_dir);
+  {
+    g_autoptr(GFile) dir = g_file_new_for_path (home);
+    delete_tree (dir);
+  }
+  return status;
 }

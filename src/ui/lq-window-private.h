@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lq-album-layout.h"
+#include "lq-autosave.h"
+#include "lq-chain-panel.h"
+#include "lq-history.h"
+#include "lq-inspector.h"
+#include "lq-peak-store.h"
+#include "lq-timeline.h"
+#include "lq-track-list.h"
+#include "lq-transport.h"
+#include "lq-waveform-view.h"
+#include "lq-window.h"
+
+G_BEGIN_DECLS
+
+#define LQ_RECENT_MAX 10
+
+typedef void (*LqWindowProceedFunc) (LqWindow *self,
+                                     gpointer  data);
+typedef struct _LqWindowPending LqWindowPending;
+
+struct _LqWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  LqProject *project;            /* the album in the window */
+  LqHistory *history;            /* its undo stack (one per project) */
+  LqAutosave *autosave;          /* its crash-recovery copy */
+  LqPeakStore *peaks;            /* waveform peaks of the tracks */
+  LqAlbumLayout *layout;         /* the album in time, for the views */
+  LqTransport *transport;        /* playback */
+  GSettings *settings;           /* the application's, or NULL (tests) */
+  GtkFileChooserNative *chooser; /* the open/save/add dialog showing, or NULL */
+  GMenu *recent_menu;            /* the recent projects under the Open button */
+  GHashTable *loudness;          /* file URI -> LqAnalysis (integrated, true peak) */
+  GCancellable *analysis;        /* the loudness analysis running, or NULL */
+  guint analysis_idle;           /* a pending start of the analysis */
+  double album_lufs;             /* the album's integrated loudness, NAN until measured */
+  gboolean closing;              /* the user confirmed closing */
+  int playing_track;             /* the track heard (project index), -1 none */
+  LqWindowPending *pending;      /* what to do once saved (a close or open asked to save) */
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  AdwSplitButton *open_button;
+  GtkButton *play_button;
+  GtkLabel *position_label;
+  GtkLabel *msf_label;
+  GtkWidget *ab_area;
+  GtkStack *main_stack;
+  LqTrackList *track_list;
+  GtkLabel *album_summary;
+  LqInspector *inspector;
+  LqTimeline *timeline;
+  LqWaveformView *waveform;
+  GtkToggleButton *processed_button;
+  GtkWidget *chain_paned;
+  GtkWidget *chain_panel;
+  LqChainPanel *chain_view;
+  GtkWidget *meters_area;
+};
+
+/* lq-window.c */
+void _lq_window_show_error   (LqWindow     *self,
+                              const GError *error);
+void _lq_window_toast        (LqWindow     *self,
+                              const char   *message);
+void _lq_window_save_to      (LqWindow     *self,
+                              GFile        *file);
+void _lq_window_cancel_pending (LqWindow   *self);
+void _lq_window_add_recent   (LqWindow     *self,
+                              GFile        *file);
+void _lq_window_select_track (LqWindow     *self,
+                              int           index,
+                              gboolean      show);
+void _lq_window_confirm_discard (LqWindow            *self,
+                                 LqWindowProceedFunc  proceed,
+                                 gpointer             data,
+                                 GDestroyNotify       destroy);
+
+/* lq-window-actions.c */
+void _lq_window_class_init_actions (GtkWidgetClass *widget_class);
+void _lq_window_init_actions       (LqWindow       *self);
+void _lq_window_update_actions     (LqWindow       *self);
+void _lq_window_save_as            (LqWindow       *self);
+
+G_END_DECLS
