@@ -31,17 +31,13 @@ typedef int LqV4i __attribute__ ((vector_size (16)));
 #define SHUF(a, b, i0, i1, i2, i3) __builtin_shuffle (a, b, (LqV4i) { i0, i1, i2, i3 })
 #endif
 
-/* Frames between two coefficient updates while a frequency glides. */
-#define SUB_BLOCK 32
+#define SUB_BLOCK LQ_CROSSOVER_GLIDE_FRAMES
 #define N_SPLITS (LQ_CROSSOVER_MAX_BANDS - 1)
 #define BUTTERWORTH_K 1.4142135623730951
 
 typedef struct
 {
-  double hz;          /* the frequency asked for (clamped) */
-  double target;      /* log2 (hz) */
-  double current;     /* log2 of the frequency in use (glides towards target) */
-  LqSvfCoeffs coeffs; /* SVF state update at `current` */
+  LqCrossoverPoint pt; /* the frequency, its glide and the SVF state update */
   LqSvfOut lohi;      /* outputs: lanes 0-1 low-pass, 2-3 high-pass */
   LqSvfOut ap_lp;     /* outputs: lanes 0-1 allpass, 2-3 low-pass */
   LqSvfOut hp;        /* outputs: high-pass in every lane */
@@ -121,15 +117,58 @@ lq_svf_out (LqSvfOut *o, const LqSvfCoeffs *c, const LqSvfResponse r[4])
 }
 
 static double
-clamp_hz (const LqCrossover *self, double hz)
+clamp_hz (double hz, double rate)
 {
-  double hi = LQ_CROSSOVER_MAX_FRACTION * self->rate;
+  double hi = LQ_CROSSOVER_MAX_FRACTION * rate;
 
   return hz < LQ_CROSSOVER_MIN_HZ ? LQ_CROSSOVER_MIN_HZ : hz > hi ? hi : hz;
 }
 
+void
+lq_crossover_point_init (LqCrossoverPoint *p, double hz, double rate)
+{
+  p->hz = clamp_hz (hz, rate);
+  p->target = p->current = log2 (p->hz);
+  lq_svf_coeffs (&p->coeffs, exp2 (p->current), rate, BUTTERWORTH_K);
+}
+
+void
+lq_crossover_point_set (LqCrossoverPoint *p, double hz, double rate)
+{
+  if (isnan (hz))
+    return;
+  p->hz = clamp_hz (hz, rate);
+  p->target = log2 (p->hz);
+}
+
+void
+lq_crossover_point_snap (LqCrossoverPoint *p, double rate)
+{
+  p->current = p->target;
+  lq_svf_coeffs (&p->coeffs, exp2 (p->current), rate, BUTTERWORTH_K);
+}
+
+double
+lq_crossover_glide_factor (double rate)
+{
+  return exp (-6.907755278982137 / (LQ_CROSSOVER_SMOOTH_MS * 0.001 * rate / SUB_BLOCK));
+}
+
+int
+lq_crossover_point_glide (LqCrossoverPoint *p, double rate, double factor)
+{
+  if (p->current == p->target)
+    return 0;
+  p->current = p->target + (p->current - p->target) * factor;
+  if (fabs (p->current - p->target) < 1e-6)
+    p->current = p->target;
+  lq_svf_coeffs (&p->coeffs, exp2 (p->current), rate, BUTTERWORTH_K);
+  return 1;
+}
+
+/* The outputs of split i from its coefficients. */
 static void
-update_coeffs (LqCrossover *self, unsigned i)
+update_outputs (LqCrossover *self, unsigned i)
 {
   static const LqSvfResponse lohi[4] = { LQ_SVF_LP, LQ_SVF_LP, LQ_SVF_HP, LQ_SVF_HP };
   static const LqSvfResponse ap_lp[4] = { LQ_SVF_AP, LQ_SVF_AP, LQ_SVF_LP, LQ_SVF_LP };
@@ -137,11 +176,10 @@ update_coeffs (LqCrossover *self, unsigned i)
   static const LqSvfResponse ap[4] = { LQ_SVF_AP, LQ_SVF_AP, LQ_SVF_AP, LQ_SVF_AP };
   Split *s = &self->split[i];
 
-  lq_svf_coeffs (&s->coeffs, exp2 (s->current), self->rate, BUTTERWORTH_K);
-  lq_svf_out (&s->lohi, &s->coeffs, lohi);
-  lq_svf_out (&s->ap_lp, &s->coeffs, ap_lp);
-  lq_svf_out (&s->hp, &s->coeffs, hp);
-  lq_svf_out (&s->ap, &s->coeffs, ap);
+  lq_svf_out (&s->lohi, &s->pt.coeffs, lohi);
+  lq_svf_out (&s->ap_lp, &s->pt.coeffs, ap_lp);
+  lq_svf_out (&s->hp, &s->pt.coeffs, hp);
+  lq_svf_out (&s->ap, &s->pt.coeffs, ap);
 }
 
 LqCrossover *
@@ -158,12 +196,11 @@ lq_crossover_new (unsigned channels, double rate, unsigned n_bands)
   self->channels = channels;
   self->rate = rate;
   self->n_bands = n_bands;
-  self->glide = exp (-6.907755278982137 / (LQ_CROSSOVER_SMOOTH_MS * 0.001 * rate / SUB_BLOCK));
+  self->glide = lq_crossover_glide_factor (rate);
   for (unsigned i = 0; i < N_SPLITS; i++)
     {
-      self->split[i].hz = clamp_hz (self, default_hz[i]);
-      self->split[i].target = self->split[i].current = log2 (self->split[i].hz);
-      update_coeffs (self, i);
+      lq_crossover_point_init (&self->split[i].pt, default_hz[i], rate);
+      update_outputs (self, i);
     }
   return self;
 }
@@ -208,10 +245,8 @@ lq_crossover_get_n_bands (const LqCrossover *self)
 void
 lq_crossover_set_frequency (LqCrossover *self, unsigned index, double hz)
 {
-  if (index >= N_SPLITS || isnan (hz))
-    return;
-  self->split[index].hz = clamp_hz (self, hz);
-  self->split[index].target = log2 (self->split[index].hz);
+  if (index < N_SPLITS)
+    lq_crossover_point_set (&self->split[index].pt, hz, self->rate);
 }
 
 double
@@ -219,7 +254,7 @@ lq_crossover_get_frequency (const LqCrossover *self, unsigned index)
 {
   if (index >= N_SPLITS)
     return 0.0;
-  return self->split[index].hz;
+  return self->split[index].pt.hz;
 }
 
 void
@@ -227,8 +262,8 @@ lq_crossover_snap (LqCrossover *self)
 {
   for (unsigned i = 0; i < N_SPLITS; i++)
     {
-      self->split[i].current = self->split[i].target;
-      update_coeffs (self, i);
+      lq_crossover_point_snap (&self->split[i].pt, self->rate);
+      update_outputs (self, i);
     }
 }
 
@@ -237,16 +272,8 @@ static void
 glide (LqCrossover *self)
 {
   for (unsigned i = 0; i < self->n_bands - 1; i++)
-    {
-      Split *s = &self->split[i];
-
-      if (s->current == s->target)
-        continue;
-      s->current = s->target + (s->current - s->target) * self->glide;
-      if (fabs (s->current - s->target) < 1e-6)
-        s->current = s->target;
-      update_coeffs (self, i);
-    }
+    if (lq_crossover_point_glide (&self->split[i].pt, self->rate, self->glide))
+      update_outputs (self, i);
 }
 
 static int
@@ -279,99 +306,419 @@ clean (float x, int sanitize)
   return sanitize && !isfinite (x) ? 0.0f : x;
 }
 
-/* The network for `nb` bands and `ch` channels on `n` frames starting at frame `off`. The
- * constant arguments let the compiler build one loop per case. */
+/* The state update with its scalar coefficients already broadcast to the four lanes. */
+typedef struct
+{
+  LqV4 p1, b1, s21, b2; /* see LqSvfCoeffs */
+} Update4;
+
+static inline Update4
+update4 (const LqSvfCoeffs *c)
+{
+  Update4 u = { { c->p1, c->p1, c->p1, c->p1 }, { c->b1, c->b1, c->b1, c->b1 },
+                { c->s21, c->s21, c->s21, c->s21 }, { c->b2, c->b2, c->b2, c->b2 } };
+
+  return u;
+}
+
+/* lq_svf4_update () and lq_svf4_tick () with broadcast coefficients: the same operations. */
+static inline void
+update_b (LqSvf4 *s, const Update4 *c, LqV4 v0)
+{
+  LqV4 e = v0 - s->ic2;
+  LqV4 ic1 = (s->ic1 - c->p1 * s->ic1) + c->b1 * e;
+  LqV4 ic2 = (s->ic2 + c->s21 * s->ic1) + c->b2 * e;
+
+  s->ic1 = ic1;
+  s->ic2 = ic2;
+}
+
+static inline LqV4
+tick_b (LqSvf4 *s, const Update4 *c, const LqSvfOut *o, LqV4 v0)
+{
+  LqV4 y = lq_svf4_out (s, o, v0);
+
+  update_b (s, c, v0);
+  return y;
+}
+
+/* Everything one pass of the network reads: coefficients, state, buffers. */
+typedef struct
+{
+  Update4 u0, u1, u2;                 /* state updates of splits 0, 1, 2 */
+  LqSvfOut lohi0, lohi1, lohi2;       /* [lp hp] outputs of the splits */
+  LqSvfOut ap_lp1, hp1, ap2;          /* the other outputs used */
+  LqSvf4 a0, b0, s1, b1, c2, a2, b2;  /* state, as in LqCrossover */
+  const float *in;                    /* input frames */
+  float *o0, *o1, *o2, *o3;           /* band outputs */
+} Net;
+
+/* Values on their way from one stage of the pipeline to the next (see run ()). */
+typedef struct
+{
+  LqV4 p0;  /* A0's [lp hp] */
+  LqV4 p1;  /* B0's [lo hi] */
+  LqV4 p2y; /* S1's [AP(lo) lp(hi)] */
+  LqV4 p2w; /* [lp(hi) hp(hi)] */
+  LqV4 p3l; /* [band0 band1] */
+  LqV4 p3r; /* [rest rest] */
+  LqV4 p4;  /* A2's [lp hp] of the rest */
+} Pipe;
+
+/* Writes lanes 0-1 (lo) or 2-3 (hi) of v as sample i of a band (one frame of ch channels). */
+static inline __attribute__ ((always_inline)) void
+put (float *o, size_t i, LqV4 v, int hi, const unsigned ch)
+{
+  if (ch == 2)
+    {
+      if (hi)
+        store_hi (o + 2 * i, v);
+      else
+        store_lo (o + 2 * i, v);
+    }
+  else
+    o[i] = v[hi ? 2 : 0];
+}
+
+/* One step of the pipeline at time i: stage k runs its section(s) on frame i - k (when e[k]),
+ * taking its input from what stage k - 1 passed on in the step before. Every frame meets the
+ * same operations in the same order as in a plain per-frame loop; only frames overlap. */
+static inline __attribute__ ((always_inline)) void
+step (Net *t, Pipe *p, size_t i, const unsigned nb, const unsigned ch, const int sanitize,
+      const int e0, const int e1, const int e2, const int e3, const int e4, const int e5)
+{
+  Pipe q = *p;
+  LqV4 x = { 0.0f, 0.0f, 0.0f, 0.0f };
+
+  /* The input first: loads issued before this step's stores never wait on them (stores to
+   * an address 4 KiB apart from a later load delay it). */
+  if (e0)
+    {
+      float l = clean (t->in[i * ch], sanitize);
+      float r = ch == 2 ? clean (t->in[i * ch + 1], sanitize) : 0.0f;
+
+      x = (LqV4) { l, r, l, r };
+    }
+
+  if (nb > 3 && e5)
+    {
+      LqV4 v = tick_b (&t->b2, &t->u2, &t->lohi2, p->p4); /* [band2 band3] */
+
+      put (t->o2, i - 5, v, 0, ch);
+      put (t->o3, i - 5, v, 1, ch);
+    }
+  if (nb > 3 && e4)
+    {
+      LqV4 lows = tick_b (&t->c2, &t->u2, &t->ap2, p->p3l);
+
+      put (t->o0, i - 4, lows, 0, ch);
+      put (t->o1, i - 4, lows, 1, ch);
+      q.p4 = tick_b (&t->a2, &t->u2, &t->lohi2, p->p3r);
+    }
+  if (nb > 2 && e3)
+    {
+      LqV4 w = tick_b (&t->b1, &t->u1, &t->lohi1, p->p2w); /* [band1 rest] */
+
+      if (nb == 3)
+        {
+          put (t->o0, i - 3, p->p2y, 0, ch);
+          put (t->o1, i - 3, w, 0, ch);
+          put (t->o2, i - 3, w, 1, ch);
+        }
+      else
+        {
+          q.p3l = SHUF (p->p2y, w, 0, 1, 4, 5); /* [band0 band1] */
+          q.p3r = SHUF (w, w, 2, 3, 2, 3);      /* [rest rest] */
+        }
+    }
+  if (nb > 2 && e2)
+    {
+      LqV4 y = lq_svf4_out (&t->s1, &t->ap_lp1, p->p1); /* [AP(lo) lp(hi)] */
+      LqV4 w = lq_svf4_out (&t->s1, &t->hp1, p->p1);    /* [. hp(hi)] */
+
+      update_b (&t->s1, &t->u1, p->p1);
+      q.p2y = y;
+      q.p2w = SHUF (y, w, 2, 3, 6, 7); /* [lp(hi) hp(hi)] */
+    }
+  if (e1)
+    {
+      LqV4 v = tick_b (&t->b0, &t->u0, &t->lohi0, p->p0); /* [LP4 HP4] at f1 */
+
+      if (nb == 2)
+        {
+          put (t->o0, i - 1, v, 0, ch);
+          put (t->o1, i - 1, v, 1, ch);
+        }
+      else
+        q.p1 = v;
+    }
+  if (e0)
+    q.p0 = tick_b (&t->a0, &t->u0, &t->lohi0, x); /* [lp hp] */
+  *p = q;
+}
+
+/* A step at the start or the end of a run, where only some stages have a frame. */
+static inline __attribute__ ((always_inline)) void
+edge_step (Net *t, Pipe *p, size_t i, size_t off, size_t n, const unsigned nb, const unsigned ch,
+           const int sanitize)
+{
+#define E(k) (i >= off + (k) && i - (k) < off + n)
+  step (t, p, i, nb, ch, sanitize, E (0), E (1), E (2), E (3), E (4), E (5));
+#undef E
+}
+
+/* The coefficients, state and buffers of a pass. */
+static inline __attribute__ ((always_inline)) void
+net_init (Net *t, const LqCrossover *self, const float *in, float *const *bands,
+          const unsigned nb)
+{
+  t->u0 = update4 (&self->split[0].pt.coeffs);
+  t->u1 = update4 (&self->split[1].pt.coeffs);
+  t->u2 = update4 (&self->split[2].pt.coeffs);
+  t->lohi0 = self->split[0].lohi;
+  t->lohi1 = self->split[1].lohi;
+  t->lohi2 = self->split[2].lohi;
+  t->ap_lp1 = self->split[1].ap_lp;
+  t->hp1 = self->split[1].hp;
+  t->ap2 = self->split[2].ap;
+  t->a0 = self->a0;
+  t->b0 = self->b0;
+  t->s1 = self->s1;
+  t->b1 = self->b1;
+  t->c2 = self->c2;
+  t->a2 = self->a2;
+  t->b2 = self->b2;
+  t->in = in;
+  t->o0 = bands[0];
+  t->o1 = bands[1];
+  t->o2 = nb > 2 ? bands[2] : NULL;
+  t->o3 = nb > 3 ? bands[3] : NULL;
+}
+
+/* The network for `nb` bands and `ch` channels on `n` frames starting at frame `off`, as a
+ * pipeline of one stage per section in series (A0 | B0 | S1 | B1 | C2 A2 | B2: 2, 4 or 6
+ * stages), filled at the start of the run and drained at its end, so all its sections work
+ * on different frames at once instead of each waiting for the one before. The constant
+ * arguments let the compiler build one loop per case. `in` may be a band buffer: a frame is
+ * read before it is written. */
 static inline __attribute__ ((always_inline)) void
 run (LqCrossover *self, const float *in, float *const *bands, size_t off, size_t n,
      const unsigned nb, const unsigned ch, const int sanitize)
 {
-  const Split *p0 = &self->split[0], *p1 = &self->split[1], *p2 = &self->split[2];
-  const LqSvfCoeffs c0 = p0->coeffs, c1 = p1->coeffs, c2 = p2->coeffs;
-  const LqSvfOut lohi0 = p0->lohi, lohi1 = p1->lohi, lohi2 = p2->lohi;
-  const LqSvfOut ap_lp1 = p1->ap_lp, hp1 = p1->hp, ap2 = p2->ap;
-  LqSvf4 a0 = self->a0, b0 = self->b0, s1 = self->s1, b1 = self->b1;
-  LqSvf4 sc2 = self->c2, a2 = self->a2, b2 = self->b2;
-  float *o0 = bands[0], *o1 = bands[1];
-  float *o2 = nb > 2 ? bands[2] : NULL, *o3 = nb > 3 ? bands[3] : NULL;
+  const size_t depth = nb == 2 ? 2 : nb == 3 ? 4 : 6;
+  const size_t end = off + n + depth - 1;
+  Net t;
+  Pipe p;
+  size_t i = off;
 
-  for (size_t i = off; i < off + n; i++)
+  memset (&p, 0, sizeof p);
+  net_init (&t, self, in, bands, nb);
+
+  for (; i < end && i < off + depth - 1; i++)
+    edge_step (&t, &p, i, off, n, nb, ch, sanitize);
+  for (; i < off + n; i++)
+    step (&t, &p, i, nb, ch, sanitize, 1, 1, 1, 1, 1, 1);
+  for (; i < end; i++)
+    edge_step (&t, &p, i, off, n, nb, ch, sanitize);
+
+  self->a0 = t.a0;
+  self->b0 = t.b0;
+  self->s1 = t.s1;
+  self->b1 = t.b1;
+  self->c2 = t.c2;
+  self->a2 = t.a2;
+  self->b2 = t.b2;
+}
+
+#ifdef LQ_HAVE_AVX_PATH
+/* The network with AVX: two four-lane sections side by side in each eight-lane vector (the
+ * stages A0 | B0, S1 | B1, C2 | A2, then B2 alone), so 2, 3 and 4 bands cost 1, 2 and 3.5
+ * vector sections per frame; the same pipeline and the same operations per lane as step (). */
+typedef struct
+{
+  LqV8 p1, b1, s21, b2; /* state update per half (see LqSvfCoeffs) */
+  LqV8 d, c1, c2;       /* output per lane (see LqSvfOut) */
+  LqV8 ic1, ic2;        /* state */
+} Sec8;
+
+LQ_AVX_INLINE void
+sec8_init (Sec8 *s, const Update4 *ulo, const Update4 *uhi, const LqSvfOut *olo,
+           const LqSvfOut *ohi, const LqSvf4 *slo, const LqSvf4 *shi)
+{
+  s->p1 = lq_v8_join (ulo->p1, uhi->p1);
+  s->b1 = lq_v8_join (ulo->b1, uhi->b1);
+  s->s21 = lq_v8_join (ulo->s21, uhi->s21);
+  s->b2 = lq_v8_join (ulo->b2, uhi->b2);
+  s->d = lq_v8_join (olo->d, ohi->d);
+  s->c1 = lq_v8_join (olo->c1, ohi->c1);
+  s->c2 = lq_v8_join (olo->c2, ohi->c2);
+  s->ic1 = lq_v8_join (slo->ic1, shi->ic1);
+  s->ic2 = lq_v8_join (slo->ic2, shi->ic2);
+}
+
+/* Output then state update (lq_svf4_tick ()); with `edge`, the halves not in `keep` keep
+ * their state. */
+LQ_AVX_INLINE LqV8
+tick8 (Sec8 *s, LqV8 v0, const int edge, LqV8i keep)
+{
+  LqV8 y = s->d * v0 + (s->c1 * s->ic1 + s->c2 * s->ic2);
+  LqV8 e = v0 - s->ic2;
+  LqV8 ic1 = (s->ic1 - s->p1 * s->ic1) + s->b1 * e;
+  LqV8 ic2 = (s->ic2 + s->s21 * s->ic1) + s->b2 * e;
+
+  if (edge)
     {
-      float l = clean (in[i * ch], sanitize);
-      float r = ch == 2 ? clean (in[i * ch + 1], sanitize) : 0.0f;
-      LqV4 x = { l, r, l, r };
-      LqV4 v, w, y;
+      ic1 = (LqV8) (((LqV8i) ic1 & keep) | ((LqV8i) s->ic1 & ~keep));
+      ic2 = (LqV8) (((LqV8i) ic2 & keep) | ((LqV8i) s->ic2 & ~keep));
+    }
+  s->ic1 = ic1;
+  s->ic2 = ic2;
+  return y;
+}
 
-      v = lq_svf4_tick (&a0, &c0, &lohi0, x);   /* [lp hp] */
-      v = lq_svf4_tick (&b0, &c0, &lohi0, v);   /* [LP4 HP4] at f1 */
-      if (nb == 2)
-        {
-          if (ch == 2)
-            {
-              store_lo (o0 + 2 * i, v);
-              store_hi (o1 + 2 * i, v);
-            }
-          else
-            {
-              o0[i] = v[0];
-              o1[i] = v[2];
-            }
-          continue;
-        }
+LQ_AVX_INLINE LqV8i
+halves (int lo, int hi)
+{
+  return (LqV8i) { -lo, -lo, -lo, -lo, -hi, -hi, -hi, -hi };
+}
 
-      y = lq_svf4_out (&s1, &ap_lp1, v);        /* [AP(lo) lp(hi)] */
-      w = lq_svf4_out (&s1, &hp1, v);           /* [. hp(hi)] */
-      lq_svf4_update (&s1, &c1, v);
-      w = SHUF (y, w, 2, 3, 6, 7);              /* [lp(hi) hp(hi)] */
-      w = lq_svf4_tick (&b1, &c1, &lohi1, w);   /* [band1 rest] */
-      if (nb == 3)
-        {
-          if (ch == 2)
-            {
-              store_lo (o0 + 2 * i, y);
-              store_lo (o1 + 2 * i, w);
-              store_hi (o2 + 2 * i, w);
-            }
-          else
-            {
-              o0[i] = y[0];
-              o1[i] = w[0];
-              o2[i] = w[2];
-            }
-          continue;
-        }
+/* What the AVX network keeps between steps. */
+typedef struct
+{
+  Sec8 p0, p1, p2;  /* [A0 | B0], [S1 | B1], [C2 | A2] */
+  LqSvf4 b2;        /* B2 */
+  LqV8 o0, o1, o2;  /* their outputs at the last step */
+  LqV4 w;           /* S1's [. hp(hi)] at the last step */
+  LqV4 y2;          /* S1's [AP(lo) lp(hi)] two steps ago */
+  LqV4 o3;          /* B2's output at the last step */
+} Net8;
 
-      {
-        LqV4 lows = SHUF (y, w, 0, 1, 4, 5);    /* [band0 band1] */
-        LqV4 rest = SHUF (w, w, 2, 3, 2, 3);    /* [rest rest] */
+/* Step i (see step ()): A0 on frame i, B0 on i - 1, S1 on i - 2, B1 on i - 3, C2 and A2 on
+ * i - 4, B2 on i - 5; each takes what the stage before gave at the step before. */
+LQ_AVX_INLINE void
+step8 (Net8 *t, const Net *c, size_t i, const unsigned nb, const unsigned ch, const int sanitize,
+       const int edge, const int e0, const int e1, const int e2, const int e3, const int e4,
+       const int e5)
+{
+  LqV4 x = { 0.0f, 0.0f, 0.0f, 0.0f }, y_prev = lq_v8_lo (t->o1), b1_prev = lq_v8_hi (t->o1);
+  LqV8 o0, o1, o2;
 
-        lows = lq_svf4_tick (&sc2, &c2, &ap2, lows);
-        v = lq_svf4_tick (&a2, &c2, &lohi2, rest);
-        v = lq_svf4_tick (&b2, &c2, &lohi2, v); /* [band2 band3] */
-        if (ch == 2)
-          {
-            store_lo (o0 + 2 * i, lows);
-            store_hi (o1 + 2 * i, lows);
-            store_lo (o2 + 2 * i, v);
-            store_hi (o3 + 2 * i, v);
-          }
-        else
-          {
-            o0[i] = lows[0];
-            o1[i] = lows[2];
-            o2[i] = v[0];
-            o3[i] = v[2];
-          }
-      }
+  if (!edge || e0)
+    {
+      float l = clean (c->in[i * ch], sanitize);
+      float r = ch == 2 ? clean (c->in[i * ch + 1], sanitize) : 0.0f;
+
+      x = (LqV4) { l, r, l, r };
     }
 
-  self->a0 = a0;
-  self->b0 = b0;
-  self->s1 = s1;
-  self->b1 = b1;
-  self->c2 = sc2;
-  self->a2 = a2;
-  self->b2 = b2;
+  if (nb > 3)
+    {
+      LqV4 lows = SHUF (t->y2, b1_prev, 0, 1, 4, 5); /* [band0 band1] of frame i - 4 */
+      LqV4 rest = SHUF (b1_prev, b1_prev, 2, 3, 2, 3);
+
+      t->o3 = lq_svf4_out (&t->b2, &c->lohi2, lq_v8_hi (t->o2)); /* [band2 band3] of i - 5 */
+      if (!edge || e5)
+        {
+          update_b (&t->b2, &c->u2, lq_v8_hi (t->o2));
+          put (c->o2, i - 5, t->o3, 0, ch);
+          put (c->o3, i - 5, t->o3, 1, ch);
+        }
+      o2 = tick8 (&t->p2, lq_v8_join (lows, rest), edge, halves (e4, e4));
+      if (!edge || e4)
+        {
+          put (c->o0, i - 4, lq_v8_lo (o2), 0, ch);
+          put (c->o1, i - 4, lq_v8_lo (o2), 1, ch);
+        }
+      t->o2 = o2;
+    }
+  if (nb > 2)
+    {
+      LqV4 in_b1 = SHUF (y_prev, t->w, 2, 3, 6, 7); /* [lp(hi) hp(hi)] of frame i - 3 */
+      LqV8 in = lq_v8_join (lq_v8_hi (t->o0), in_b1);
+      LqSvf4 s1 = { lq_v8_lo (t->p1.ic1), lq_v8_lo (t->p1.ic2) };
+
+      t->w = lq_svf4_out (&s1, &c->hp1, lq_v8_hi (t->o0)); /* S1's [. hp(hi)] of frame i - 2 */
+      o1 = tick8 (&t->p1, in, edge, halves (e2, e3));
+      if (nb == 3 && (!edge || e3))
+        {
+          put (c->o0, i - 3, y_prev, 0, ch);
+          put (c->o1, i - 3, lq_v8_hi (o1), 0, ch);
+          put (c->o2, i - 3, lq_v8_hi (o1), 1, ch);
+        }
+      t->y2 = y_prev;
+      t->o1 = o1;
+    }
+  o0 = tick8 (&t->p0, lq_v8_join (x, lq_v8_lo (t->o0)), edge, halves (e0, e1));
+  if (nb == 2 && (!edge || e1))
+    {
+      put (c->o0, i - 1, lq_v8_hi (o0), 0, ch);
+      put (c->o1, i - 1, lq_v8_hi (o0), 1, ch);
+    }
+  t->o0 = o0;
 }
+
+LQ_AVX_INLINE void
+edge_step8 (Net8 *t, const Net *c, size_t i, size_t off, size_t n, const unsigned nb,
+            const unsigned ch, const int sanitize)
+{
+#define E(k) (i >= off + (k) && i - (k) < off + n)
+  step8 (t, c, i, nb, ch, sanitize, 1, E (0), E (1), E (2), E (3), E (4), E (5));
+#undef E
+}
+
+LQ_AVX_INLINE void
+run8 (LqCrossover *self, const float *in, float *const *bands, size_t off, size_t n,
+      const unsigned nb, const unsigned ch, const int sanitize)
+{
+  const size_t depth = nb == 2 ? 2 : nb == 3 ? 4 : 6;
+  const size_t end = off + n + depth - 1;
+  Net c;
+  Net8 t;
+  size_t i = off;
+
+  memset (&c, 0, sizeof c);
+  memset (&t, 0, sizeof t);
+  net_init (&c, self, in, bands, nb);
+  sec8_init (&t.p0, &c.u0, &c.u0, &c.lohi0, &c.lohi0, &self->a0, &self->b0);
+  sec8_init (&t.p1, &c.u1, &c.u1, &c.ap_lp1, &c.lohi1, &self->s1, &self->b1);
+  sec8_init (&t.p2, &c.u2, &c.u2, &c.ap2, &c.lohi2, &self->c2, &self->a2);
+  t.b2 = self->b2;
+
+  for (; i < end && i < off + depth - 1; i++)
+    edge_step8 (&t, &c, i, off, n, nb, ch, sanitize);
+  for (; i < off + n; i++)
+    step8 (&t, &c, i, nb, ch, sanitize, 0, 1, 1, 1, 1, 1, 1);
+  for (; i < end; i++)
+    edge_step8 (&t, &c, i, off, n, nb, ch, sanitize);
+
+  self->a0 = (LqSvf4) { lq_v8_lo (t.p0.ic1), lq_v8_lo (t.p0.ic2) };
+  self->b0 = (LqSvf4) { lq_v8_hi (t.p0.ic1), lq_v8_hi (t.p0.ic2) };
+  self->s1 = (LqSvf4) { lq_v8_lo (t.p1.ic1), lq_v8_lo (t.p1.ic2) };
+  self->b1 = (LqSvf4) { lq_v8_hi (t.p1.ic1), lq_v8_hi (t.p1.ic2) };
+  self->c2 = (LqSvf4) { lq_v8_lo (t.p2.ic1), lq_v8_lo (t.p2.ic2) };
+  self->a2 = (LqSvf4) { lq_v8_hi (t.p2.ic1), lq_v8_hi (t.p2.ic2) };
+  self->b2 = t.b2;
+}
+
+__attribute__ ((target ("avx"))) static void
+run_any_avx (LqCrossover *self, const float *in, float *const *bands, size_t off, size_t n,
+             int sanitize)
+{
+  unsigned nb = self->n_bands;
+
+#define CASE(NB, CH)                                                                               \
+  if (nb == NB && self->channels == CH)                                                          \
+    {                                                                                              \
+      if (sanitize)                                                                                \
+        run8 (self, in, bands, off, n, NB, CH, 1);                                               \
+      else                                                                                         \
+        run8 (self, in, bands, off, n, NB, CH, 0);                                               \
+      return;                                                                                      \
+    }
+  CASE (2, 2) CASE (3, 2) CASE (4, 2) CASE (2, 1) CASE (3, 1) CASE (4, 1)
+#undef CASE
+}
+#endif
 
 static void
 run_any (LqCrossover *self, const float *in, float *const *bands, size_t off, size_t n,
@@ -379,6 +726,13 @@ run_any (LqCrossover *self, const float *in, float *const *bands, size_t off, si
 {
   unsigned nb = self->n_bands;
 
+#ifdef LQ_HAVE_AVX_PATH
+  if (lq_have_avx ())
+    {
+      run_any_avx (self, in, bands, off, n, sanitize);
+      return;
+    }
+#endif
 #define CASE(NB, CH)                                                                               \
   if (nb == NB && self->channels == CH)                                                          \
     {                                                                                              \
@@ -397,10 +751,10 @@ lq_crossover_process (LqCrossover *self, const float *in, float *const *bands, s
 {
   size_t n = frames * self->channels;
   unsigned fpu = lq_denormals_off ();
-  int sanitize = lq_has_nonfinite (in, n), settled = 1;
+  int sanitize = lq_v4_has_nonfinite (in, n), settled = 1;
 
   for (unsigned i = 0; i < self->n_bands - 1; i++)
-    settled &= self->split[i].current == self->split[i].target;
+    settled &= self->split[i].pt.current == self->split[i].pt.target;
 
   if (settled)
     run_any (self, in, bands, 0, frames, sanitize);

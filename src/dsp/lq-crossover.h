@@ -41,6 +41,8 @@ extern "C" {
 /* Upper limit of a crossover frequency, as a fraction of the sample rate. */
 #define LQ_CROSSOVER_MAX_FRACTION 0.45
 #define LQ_CROSSOVER_SMOOTH_MS 30.0
+/* Frames between two coefficient updates while a frequency glides. */
+#define LQ_CROSSOVER_GLIDE_FRAMES 32
 
 /* ---- building blocks shared by the dynamics kernels ---- */
 
@@ -132,6 +134,102 @@ lq_svf4_tick (LqSvf4 *s, const LqSvfCoeffs *c, const LqSvfOut *o, LqV4 v0)
   lq_svf4_update (s, c, v0);
   return y;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* AVX building blocks. Kernels that have them build an AVX version of their hot loop (with
+ * target ("avx"), no FMA, so that it computes the same numbers as the SSE2 one, bit for bit)
+ * and choose it at run time with lq_have_avx (). */
+#include <immintrin.h>
+
+#define LQ_HAVE_AVX_PATH 1
+#define LQ_AVX_INLINE static inline __attribute__ ((always_inline, target ("avx")))
+
+/* Eight float lanes: two LqV4 side by side. */
+typedef float LqV8 __attribute__ ((vector_size (32)));
+typedef int LqV8i __attribute__ ((vector_size (32)));
+
+static inline int
+lq_have_avx (void)
+{
+  return __builtin_cpu_supports ("avx");
+}
+
+LQ_AVX_INLINE LqV8
+lq_v8_join (LqV4 lo, LqV4 hi)
+{
+  return (LqV8) _mm256_insertf128_ps (_mm256_castps128_ps256 ((__m128) lo), (__m128) hi, 1);
+}
+
+LQ_AVX_INLINE LqV4
+lq_v8_lo (LqV8 v)
+{
+  return (LqV4) _mm256_castps256_ps128 ((__m256) v);
+}
+
+LQ_AVX_INLINE LqV4
+lq_v8_hi (LqV8 v)
+{
+  return (LqV4) _mm256_extractf128_ps ((__m256) v, 1);
+}
+#endif
+
+/* Whether any of the n floats is NaN or infinite, like lq_has_nonfinite () but cheaper: x - x
+ * is +0 for every finite x (denormals too) and NaN for the others, so the bits of x - x OR-ed
+ * over the buffer are 0 exactly when all are finite (two vector operations per four floats). */
+static inline int
+lq_v4_has_nonfinite (const float *x, size_t n)
+{
+  typedef int LqV4Bits __attribute__ ((vector_size (16)));
+  LqV4Bits acc0 = { 0, 0, 0, 0 }, acc1 = { 0, 0, 0, 0 };
+  size_t i = 0;
+  int bad = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      LqV4 a, b;
+
+      __builtin_memcpy (&a, x + i, sizeof a);
+      __builtin_memcpy (&b, x + i + 4, sizeof b);
+      acc0 |= (LqV4Bits) (a - a);
+      acc1 |= (LqV4Bits) (b - b);
+    }
+  acc0 |= acc1;
+  for (; i < n; i++)
+    {
+      float d = x[i] - x[i];
+      int bits;
+
+      __builtin_memcpy (&bits, &d, sizeof bits);
+      bad |= bits;
+    }
+  return (bad | acc0[0] | acc0[1] | acc0[2] | acc0[3]) != 0;
+}
+
+
+/* One crossover frequency: asked for, gliding towards it in octaves (99.9 % in
+ * LQ_CROSSOVER_SMOOTH_MS, one step per LQ_CROSSOVER_GLIDE_FRAMES frames), and the Butterworth
+ * SVF section (k = sqrt 2) at the frequency in use. LqCrossover is built of these; a kernel
+ * with a network of its own (LqImager) uses them to glide exactly like it. */
+typedef struct
+{
+  double hz;          /* the frequency asked for, clamped to [LQ_CROSSOVER_MIN_HZ,
+                         LQ_CROSSOVER_MAX_FRACTION rate] */
+  double target;      /* log2 (hz) */
+  double current;     /* log2 of the frequency in use (glides towards target) */
+  LqSvfCoeffs coeffs; /* SVF state update at `current` */
+} LqCrossoverPoint;
+
+/* At `hz` (clamped), settled. */
+void lq_crossover_point_init (LqCrossoverPoint *p, double hz, double rate);
+/* A new frequency to glide to (clamped); NaN is ignored. */
+void lq_crossover_point_set (LqCrossoverPoint *p, double hz, double rate);
+/* Jumps to the frequency asked for. */
+void lq_crossover_point_snap (LqCrossoverPoint *p, double rate);
+/* The approach factor of one glide step at `rate`. */
+double lq_crossover_glide_factor (double rate);
+/* One glide step (call it before each LQ_CROSSOVER_GLIDE_FRAMES frames while the point is not
+ * settled, current != target). Returns 1 if the coefficients changed. */
+int lq_crossover_point_glide (LqCrossoverPoint *p, double rate, double factor);
 
 
 /* ---- the crossover ---- */

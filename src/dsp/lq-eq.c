@@ -35,6 +35,15 @@
 #include <xmmintrin.h>
 #define HAVE_MXCSR 1
 #endif
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+/* On x86-64 an AVX version of the stereo section loops is built too and chosen at run time
+ * (it gives the same numbers: the same operations on each lane, no FMA). */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX_PATH 1
+#endif
 
 #include "lq-dsp-util.h"
 #include "lq-fir.h"
@@ -61,6 +70,7 @@ typedef struct
 typedef struct
 {
   LqEqBand target; /* asked-for settings, sanitised */
+  double tp[3];    /* the target as glide parameters: log2 Hz, dB, log2 Q (target_params) */
 
   /* The design playing */
   LqBiquadType type;     /* type of the running sections */
@@ -252,7 +262,7 @@ band_adopt (LqEq *self, Band *band)
   band->type = band->target.type;
   band->slope = band->target.slope;
   band->channels = band->target.channels;
-  target_params (&band->target, band->p);
+  memcpy (band->p, band->tp, sizeof band->p);
   memcpy (band->to, band->p, sizeof band->p);
   band->glide_left = 0;
   apply_design (self, band);
@@ -267,15 +277,33 @@ band_clear_state (Band *band)
 
 /* Section loops */
 
+/* A frame widened to double (both channels, or the one and 0), and back (rounded to float
+ * as a cast would). With SSE2, one 64-bit load and one conversion per stereo frame. */
 static inline __attribute__ ((always_inline)) v2d
 load_frame (const float *buf, size_t i, unsigned nch)
 {
+#ifdef __SSE2__
+  if (nch == 2)
+    {
+      double pair;
+
+      memcpy (&pair, buf + 2 * i, sizeof pair);
+      return (v2d) _mm_cvtps_pd (_mm_castpd_ps (_mm_set_sd (pair)));
+    }
+#endif
   return nch == 2 ? (v2d) { buf[2 * i], buf[2 * i + 1] } : (v2d) { buf[i], 0.0 };
 }
 
 static inline __attribute__ ((always_inline)) void
 store_frame (float *buf, size_t i, unsigned nch, v2d y)
 {
+#ifdef __SSE2__
+  if (nch == 2)
+    {
+      _mm_storel_pi ((__m64 *) (void *) (buf + 2 * i), _mm_cvtpd_ps ((__m128d) y));
+      return;
+    }
+#endif
   buf[nch * i] = (float) y[0];
   if (nch == 2)
     buf[2 * i + 1] = (float) y[1];
@@ -318,6 +346,173 @@ run_fused (Section *const *secs, unsigned k, float *buf, size_t n, unsigned nch)
     }
 }
 
+#ifdef HAVE_AVX_PATH
+/* The AVX loop: up to AVX_MAX sections in series in one pass, two per 256-bit vector, as a
+ * pipeline (section j works on frame i - j at step i), so that no section waits for the one
+ * before it: a pass costs about one section's feedback latency per frame, where the loops
+ * above cost that per pass of FUSE_MAX (or fewer) sections. Every frame meets exactly the
+ * operations of run_fused (), including the rounding to float between its passes: the same
+ * numbers, bit for bit. */
+#define AVX_MAX 8
+
+typedef double v4d __attribute__ ((vector_size (32)));
+typedef long long v4l __attribute__ ((vector_size (32)));
+
+#define AVX_INLINE static inline __attribute__ ((always_inline, target ("avx")))
+
+/* Two sections side by side: lanes 0-1 the first (left, right), 2-3 the second. */
+typedef struct
+{
+  v4d b0, b1, b2, a1, a2; /* coefficients (0 for a missing second section) */
+  v4d s1, s2;             /* state */
+} Pair;
+
+AVX_INLINE v4d
+join (v2d lo, v2d hi)
+{
+  return (v4d) _mm256_insertf128_pd (_mm256_castpd128_pd256 ((__m128d) lo), (__m128d) hi, 1);
+}
+
+AVX_INLINE v2d
+low_half (v4d v)
+{
+  return (v2d) _mm256_castpd256_pd128 ((__m256d) v);
+}
+
+AVX_INLINE v2d
+high_half (v4d v)
+{
+  return (v2d) _mm256_extractf128_pd ((__m256d) v, 1);
+}
+
+/* Rounded to float and back, as a store to the buffer and a load between passes would. */
+AVX_INLINE v2d
+through_float (v2d v)
+{
+  return (v2d) _mm_cvtps_pd (_mm_cvtpd_ps ((__m128d) v));
+}
+
+/* One step of a pair on input `in` (the expressions of run_fused ()). With `edge`, only the
+ * halves in `keep` (all ones) take their new state. */
+AVX_INLINE v4d
+pair_step (Pair *p, v4d in, const int edge, v4l keep)
+{
+  v4d y = p->b0 * in + p->s1;
+  v4d s1 = (p->b1 * in + p->s2) - p->a1 * y;
+  v4d s2 = p->b2 * in - p->a2 * y;
+
+  if (edge)
+    {
+      s1 = (v4d) (((v4l) s1 & keep) | ((v4l) p->s1 & ~keep));
+      s2 = (v4d) (((v4l) s2 & keep) | ((v4l) p->s2 & ~keep));
+    }
+  p->s1 = s1;
+  p->s2 = s2;
+  return y;
+}
+
+/* Whether section (stage) j has a frame at step i of a run of n frames. */
+static inline long long
+stage_on (size_t i, size_t j, size_t n)
+{
+  return -(long long) (i >= j && i - j < n);
+}
+
+/* Step i of k sections (np = (k + 1) / 2 pairs) on frames [0, n) of a stereo buffer. out[p]
+ * is pair p's output of the step before. */
+AVX_INLINE void
+chain_step (Pair *pr, v4d *out, float *buf, size_t i, size_t n, const unsigned k,
+            const unsigned np, const int edge)
+{
+  v2d x = { 0.0, 0.0 };
+  v4d in[AVX_MAX / 2], y;
+  const v4l all = { -1, -1, -1, -1 };
+
+  if (!edge || i < n)
+    x = load_frame (buf, i, 2);
+  in[0] = join (x, low_half (out[0])); /* [x (i), y0 (i - 1)] */
+  for (unsigned p = 1; p < np; p++)
+    {
+      /* [y (2p - 1) of frame i - 2p, y (2p) of frame i - 2p - 1]; a pass of FUSE_MAX ends
+       * after section 2p - 1 when 2p is a multiple of it. */
+      if (2 * p % FUSE_MAX == 0)
+        in[p] = join (through_float (high_half (out[p - 1])), low_half (out[p]));
+      else
+        in[p] = (v4d) _mm256_permute2f128_pd ((__m256d) out[p - 1], (__m256d) out[p], 0x21);
+    }
+  for (unsigned p = 0; p < np; p++)
+    {
+      v4l keep = all;
+
+      if (edge)
+        {
+          long long lo = stage_on (i, 2 * p, n), hi = stage_on (i, 2 * p + 1, n);
+
+          keep = (v4l) { lo, lo, hi, hi };
+        }
+      out[p] = pair_step (&pr[p], in[p], edge, keep);
+    }
+  /* The last section's output: frame i - (k - 1). */
+  y = out[(k - 1) / 2];
+  if (!edge || i >= k - 1)
+    store_frame (buf, i - (k - 1), 2, (k - 1) % 2 ? high_half (y) : low_half (y));
+}
+
+AVX_INLINE void
+run_chain_avx_k (Section *const *secs, const unsigned k, float *buf, size_t n)
+{
+  const unsigned np = (k + 1) / 2;
+  const v2d zero = { 0.0, 0.0 };
+  Pair pr[AVX_MAX / 2];
+  v4d out[AVX_MAX / 2];
+  size_t i = 0, end = n + k - 1;
+
+  for (unsigned p = 0; p < np; p++)
+    {
+      const Section *lo = secs[2 * p];
+      const Section *hi = 2 * p + 1 < k ? secs[2 * p + 1] : NULL;
+
+      pr[p].b0 = join (lo->b0, hi ? hi->b0 : zero);
+      pr[p].b1 = join (lo->b1, hi ? hi->b1 : zero);
+      pr[p].b2 = join (lo->b2, hi ? hi->b2 : zero);
+      pr[p].a1 = join (lo->a1, hi ? hi->a1 : zero);
+      pr[p].a2 = join (lo->a2, hi ? hi->a2 : zero);
+      pr[p].s1 = join (lo->s1, hi ? hi->s1 : zero);
+      pr[p].s2 = join (lo->s2, hi ? hi->s2 : zero);
+      out[p] = (v4d) { 0.0, 0.0, 0.0, 0.0 };
+    }
+  for (; i < end && i < k - 1; i++)
+    chain_step (pr, out, buf, i, n, k, np, 1);
+  for (; i < n; i++)
+    chain_step (pr, out, buf, i, n, k, np, 0);
+  for (; i < end; i++)
+    chain_step (pr, out, buf, i, n, k, np, 1);
+  for (unsigned j = 0; j < k; j++)
+    {
+      const Pair *p = &pr[j / 2];
+
+      secs[j]->s1 = j % 2 ? high_half (p->s1) : low_half (p->s1);
+      secs[j]->s2 = j % 2 ? high_half (p->s2) : low_half (p->s2);
+    }
+}
+
+/* k (2..AVX_MAX) sections in series on n stereo frames. */
+__attribute__ ((target ("avx"))) static void
+run_chain_avx (Section *const *secs, unsigned k, float *buf, size_t n)
+{
+  switch (k)
+    {
+    case 8: run_chain_avx_k (secs, 8, buf, n); break;
+    case 7: run_chain_avx_k (secs, 7, buf, n); break;
+    case 6: run_chain_avx_k (secs, 6, buf, n); break;
+    case 5: run_chain_avx_k (secs, 5, buf, n); break;
+    case 4: run_chain_avx_k (secs, 4, buf, n); break;
+    case 3: run_chain_avx_k (secs, 3, buf, n); break;
+    default: run_chain_avx_k (secs, 2, buf, n); break;
+    }
+}
+#endif
+
 static void
 run_fused_2ch (Section *const *secs, unsigned k, float *buf, size_t n)
 {
@@ -345,6 +540,24 @@ run_fused_1ch (Section *const *secs, unsigned k, float *buf, size_t n)
 static void
 run_sections (Section *const *secs, unsigned count, float *buf, size_t n, unsigned nch)
 {
+#ifdef HAVE_AVX_PATH
+  if (nch == 2 && count >= 2 && __builtin_cpu_supports ("avx"))
+    {
+      /* (AVX_MAX is a multiple of FUSE_MAX: the passes round where run_fused () does.) */
+      for (unsigned done = 0; done < count; done += AVX_MAX)
+        {
+          unsigned k = count - done < AVX_MAX ? count - done : AVX_MAX;
+
+          if (k == 1)
+            run_fused_2ch (secs + done, 1, buf, n);
+          else
+            run_chain_avx (secs + done, k, buf, n);
+        }
+      return;
+    }
+#endif
+  /* Passes of FUSE_MAX sections (the signal is rounded to float between passes: the grouping
+   * is part of the numbers). */
   for (unsigned done = 0; done < count; done += FUSE_MAX)
     {
       unsigned k = count - done < FUSE_MAX ? count - done : FUSE_MAX;
@@ -438,7 +651,7 @@ band_control (LqEq *self, unsigned index, double *mix_to)
 {
   Band *band = &self->bands[index];
   int enabled = band_enabled (self, index);
-  double p[3];
+  const double *p = band->tp;
 
   if (!same_shape (band) && band->mix == 0.0)
     {
@@ -447,14 +660,13 @@ band_control (LqEq *self, unsigned index, double *mix_to)
     }
   *mix_to = enabled && same_shape (band) ? 1.0 : 0.0;
 
-  target_params (&band->target, p);
   if (p[0] != band->to[0] || p[1] != band->to[1] || p[2] != band->to[2])
     {
       if (band->mix == 0.0 || band->cold)
         {
           /* Not playing: jump. */
-          memcpy (band->p, p, sizeof p);
-          memcpy (band->to, p, sizeof p);
+          memcpy (band->p, p, sizeof band->p);
+          memcpy (band->to, p, sizeof band->to);
           band->glide_left = 0;
           apply_design (self, band);
         }
@@ -462,7 +674,7 @@ band_control (LqEq *self, unsigned index, double *mix_to)
         {
           for (int i = 0; i < 3; i++)
             band->rate_p[i] = (p[i] - band->p[i]) / (double) self->glide_frames;
-          memcpy (band->to, p, sizeof p);
+          memcpy (band->to, p, sizeof band->to);
           band->glide_left = self->glide_frames;
         }
     }
@@ -603,18 +815,22 @@ any_glide (const LqEq *self)
   for (unsigned b = 0; b < LQ_EQ_MAX_BANDS; b++)
     {
       const Band *band = &self->bands[b];
-      double p[3];
+      const double *p = band->tp;
 
       if (band->glide_left > 0)
         return 1;
-      if (band->mix > 0.0 && !band->cold)
-        {
-          target_params (&band->target, p);
-          if (p[0] != band->to[0] || p[1] != band->to[1] || p[2] != band->to[2])
-            return 1;
-        }
+      if (band->mix > 0.0 && !band->cold
+          && (p[0] != band->to[0] || p[1] != band->to[1] || p[2] != band->to[2]))
+        return 1;
     }
   return 0;
+}
+
+/* fmax () without the libm call: the larger of a and b, or the one that is not NaN. */
+static inline double
+max_num (double a, double b)
+{
+  return b != b ? a : a > b ? a : b;
 }
 
 /* Zeroes state that has decayed below -500 dB (so silence gives exact silence), and state
@@ -624,12 +840,13 @@ flush_state (LqEq *self)
 {
   int ok = 1;
 
+  /* Sections beyond n_sections do not run (and are cleared before they run again). */
   for (unsigned b = 0; b < LQ_EQ_MAX_BANDS; b++)
-    for (unsigned i = 0; i < LQ_BIQUAD_MAX_SECTIONS; i++)
+    for (unsigned i = 0; i < self->bands[b].n_sections; i++)
       {
         Section *s = &self->bands[b].sec[i];
-        double m = fmax (fmax (fabs (s->s1[0]), fabs (s->s1[1])),
-                         fmax (fabs (s->s2[0]), fabs (s->s2[1])));
+        double m = max_num (max_num (fabs (s->s1[0]), fabs (s->s1[1])),
+                            max_num (fabs (s->s2[0]), fabs (s->s2[1])));
 
         if (!(m < 1e-25))
           {
@@ -1033,6 +1250,7 @@ lq_eq_new (double rate, unsigned channels)
 
       lq_eq_band_init (&def);
       sanitize (self, &def, &self->bands[b].target);
+      target_params (&self->bands[b].target, self->bands[b].tp);
       band_adopt (self, &self->bands[b]);
       self->bands[b].mix = 1.0;
     }
@@ -1069,6 +1287,7 @@ lq_eq_set_band (LqEq *self, unsigned index, const LqEqBand *band)
   if (!band_equal (&t, &self->bands[index].target) && self->lp != NULL)
     self->lp->dirty = 1;
   self->bands[index].target = t;
+  target_params (&t, self->bands[index].tp);
 }
 
 void
@@ -1137,16 +1356,13 @@ lq_eq_process (LqEq *self, float *data, size_t frames)
 
   while (frames > 0)
     {
-      size_t n = frames < CHUNK ? frames : CHUNK;
-      float bad = 0.0f;
+      size_t n = frames < CHUNK ? frames : CHUNK, head;
 
       if (n > GLIDE_CHUNK && !self->lp_mode && any_glide (self))
         n = GLIDE_CHUNK;
 
       /* Non-finite input is replaced by silence before it reaches any state. */
-      for (size_t i = 0; i < n * nch; i++)
-        bad += data[i] * 0.0f;
-      if (bad != 0.0f)
+      if (lq_has_nonfinite (data, n * nch))
         for (size_t i = 0; i < n * nch; i++)
           if (!isfinite (data[i]))
             data[i] = 0.0f;
@@ -1154,19 +1370,14 @@ lq_eq_process (LqEq *self, float *data, size_t frames)
       memcpy (self->input, data, n * nch * sizeof (float));
       process_chunk (self, data, n);
       flush_state (self);
-      for (size_t i = 0; i < n; i++)
-        {
-          float *h = self->hist + ((self->hist_pos + i) & (self->hist_len - 1)) * nch;
-          for (unsigned c = 0; c < nch; c++)
-            h[c] = self->input[i * nch + c];
-        }
+      /* The input history ring (n <= CHUNK <= hist_len: at most one wrap). */
+      head = self->hist_len - self->hist_pos < n ? self->hist_len - self->hist_pos : n;
+      memcpy (self->hist + self->hist_pos * nch, self->input, head * nch * sizeof (float));
+      memcpy (self->hist, self->input + head * nch, (n - head) * nch * sizeof (float));
       self->hist_pos = (self->hist_pos + n) & (self->hist_len - 1);
 
       /* State that turned non-finite anyway (overflow): reset, silence for those samples. */
-      bad = 0.0f;
-      for (size_t i = 0; i < n * nch; i++)
-        bad += data[i] * 0.0f;
-      if (bad != 0.0f)
+      if (lq_has_nonfinite (data, n * nch))
         {
           for (size_t i = 0; i < n * nch; i++)
             if (!isfinite (data[i]))

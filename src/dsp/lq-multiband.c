@@ -271,7 +271,7 @@ lq_multiband_process (LqMultiband *self, float *interleaved, size_t frames)
   unsigned fpu = lq_denormals_off ();
 
   /* Bad samples become silence here, so the dry path of a fade is clean too. */
-  if (lq_has_nonfinite (interleaved, n))
+  if (lq_v4_has_nonfinite (interleaved, n))
     for (size_t i = 0; i < n; i++)
       if (!isfinite (interleaved[i]))
         interleaved[i] = 0.0f;
