@@ -267,45 +267,11 @@ copy_body (const float *in, unsigned channels, unsigned c, size_t frames, float 
   return peak;
 }
 
-/* The last frames of a block, one by one: vectorized loads of one channel of interleaved
- * frames may reach a sample past the last frame (AddressSanitizer saw it), so the vector loops
- * stop COPY_TAIL frames early and this scalar loop (volatile keeps it scalar) does the rest. */
-#define COPY_TAIL 16
-
-static unsigned
-copy_tail (const float *in, unsigned channels, unsigned c, size_t frames, float *dst,
-           uint64_t *bad)
-{
-  const unsigned *src = (const unsigned *) (const void *) in;
-  unsigned *out = (unsigned *) (void *) dst;
-  unsigned peak = 0;
-
-  for (size_t i = 0; i < frames; i++)
-    {
-      volatile unsigned u = src[i * channels + c];
-      unsigned v = u;
-
-      if ((v & EXP_MASK) == EXP_MASK)
-        {
-          v = 0;
-          (*bad)++;
-        }
-      out[i] = v;
-      if ((v & SIGN_MASK) > peak)
-        peak = v & SIGN_MASK;
-    }
-  return peak;
-}
-
 static unsigned
 copy_generic (const float *in, unsigned channels, unsigned c, size_t frames, float *dst,
               uint64_t *bad)
 {
-  size_t body = frames > COPY_TAIL ? frames - COPY_TAIL : 0;
-  unsigned a = body ? copy_body (in, channels, c, body, dst, bad) : 0;
-  unsigned b = copy_tail (in + body * channels, channels, c, frames - body, dst + body, bad);
-
-  return a > b ? a : b;
+  return copy_body (in, channels, c, frames, dst, bad);
 }
 
 #ifdef LQ_TRUEPEAK_HAVE_AVX2
@@ -313,11 +279,7 @@ __attribute__ ((target ("avx2"))) static unsigned
 copy_avx2 (const float *in, unsigned channels, unsigned c, size_t frames, float *dst,
            uint64_t *bad)
 {
-  size_t body = frames > COPY_TAIL ? frames - COPY_TAIL : 0;
-  unsigned a = body ? copy_body (in, channels, c, body, dst, bad) : 0;
-  unsigned b = copy_tail (in + body * channels, channels, c, frames - body, dst + body, bad);
-
-  return a > b ? a : b;
+  return copy_body (in, channels, c, frames, dst, bad);
 }
 #endif
 

@@ -414,7 +414,9 @@ test_per_call_peaks (void)
       g_assert_cmpuint (latency, ==, filters[f] == LQ_TRUEPEAK_FILTER_PRECISE ? 16 : 6);
       while (off < frames)
         {
-          size_t n = MIN (frames - off, (size_t) g_rand_int_range (rand, 1, 20));
+          /* MIN() evaluates its arguments twice: draw the random size once. */
+          size_t r = (size_t) g_rand_int_range (rand, 1, 20);
+          size_t n = MIN (frames - off, r);
 
           lq_truepeak_process (tp, x + 2 * off, n);
           for (unsigned c = 0; c < 2; c++)

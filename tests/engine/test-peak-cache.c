@@ -159,7 +159,8 @@ build (const float *audio, guint64 frames, guint channels, guint seed)
 
   for (guint64 i = 0; i < frames;)
     {
-      guint64 n = MIN ((guint64) g_rand_int_range (rand, 1, 20000), frames - i);
+      guint64 r = (guint64) g_rand_int_range (rand, 1, 20000); /* once: MIN() evaluates twice */
+      guint64 n = MIN (r, frames - i);
       lq_peak_cache_builder_add (builder, audio + i * channels, n);
       i += n;
     }
@@ -507,7 +508,8 @@ test_peaks_kernel (void)
   audio[1000] = NAN; /* counts as 0 */
   for (guint64 i = 0; i < frames;)
     {
-      gsize block = MIN ((guint64) g_rand_int_range (rand, 1, 3000), frames - i);
+      guint64 r = (guint64) g_rand_int_range (rand, 1, 3000); /* once: MIN() evaluates twice */
+      gsize block = MIN (r, frames - i);
       n0 += lq_peaks_process (pk, audio + i * ch, block, level0 + n0 * ch);
       i += block;
     }
