@@ -34,6 +34,15 @@
 
 #define RATE 44100
 
+/* Whether @name is on PATH (g_find_program_in_path returns a string to free). */
+static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
 static char *tmp_dir;
 static struct _Export *flac24_export;
 static struct _Export *wav16_export;
@@ -353,7 +362,7 @@ test_metaflac (void)
   const char *titles[] = { "Morning Static", "Night/Drive: Part?", "Ümlaut Coda" };
   const char *isrcs[] = { "USABC2600001", "USABC2600002", NULL };
 
-  if (g_find_program_in_path ("metaflac") == NULL)
+  if (!have_program ("metaflac"))
     {
       g_test_skip ("metaflac is not installed");
       return;
@@ -500,7 +509,7 @@ ffmpeg_measure (const char *path, double *integrated, double *true_peak)
 static void
 check_ffmpeg_ceiling (Export *ex)
 {
-  if (g_find_program_in_path ("ffmpeg") == NULL)
+  if (!have_program ("ffmpeg"))
     {
       g_test_skip ("ffmpeg is not installed");
       return;

@@ -22,6 +22,15 @@
 #include "lq-synth.h"
 #include "lq-wav.h"
 
+/* Whether @name is on PATH (g_find_program_in_path returns a string to free). */
+static gboolean
+have_program (const char *name)
+{
+  g_autofree char *path = g_find_program_in_path (name);
+
+  return path != NULL;
+}
+
 static char *tmp_dir;
 static GPtrArray *demo_files; /* (element-type GFile) the demo album, written once */
 
@@ -439,7 +448,7 @@ compare_with_ffmpeg (GFile *file)
 static void
 test_ffmpeg_demo_album (void)
 {
-  if (g_find_program_in_path ("ffmpeg") == NULL)
+  if (!have_program ("ffmpeg"))
     {
       g_test_skip ("ffmpeg is not installed");
       return;
@@ -461,7 +470,7 @@ test_ffmpeg_found_audio (void)
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint compared = 0;
 
-  if (g_find_program_in_path ("ffmpeg") == NULL)
+  if (!have_program ("ffmpeg"))
     {
       g_test_skip ("ffmpeg is not installed");
       return;
@@ -576,7 +585,7 @@ test_album_concatenated (void)
   GArray *all = g_array_new (FALSE, FALSE, sizeof (float));
   FfmpegMeasure f;
 
-  if (g_find_program_in_path ("ffmpeg") == NULL)
+  if (!have_program ("ffmpeg"))
     {
       g_test_skip ("ffmpeg is not installed");
       g_array_unref (all);
