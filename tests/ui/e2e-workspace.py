@@ -120,10 +120,15 @@ class App:
     def __init__(self, project, env):
         self.process = subprocess.Popen([lacquer, project], env=env,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.app = wait_until('the application on the accessibility bus', self._find_app)
+        # A loaded machine can take long to start the app and its accessibility bridge.
+        self.app = wait_until('the application on the accessibility bus', self._find_app, timeout=3 * TIMEOUT)
         self.frame = wait_until('the window', lambda: find(self.app, role_name('frame')))
 
     def _find_app(self):
+        if self.process.poll() is not None:
+            out, _ = self.process.communicate()
+            fail('lacquer exited with status %d before showing its window: %s'
+                 % (self.process.returncode, out.replace('\n', ' | ')))
         desktop = pyatspi.Registry.getDesktop(0)
         for app in desktop:
             if app is not None and app.name == 'lacquer' and app.get_process_id() == self.process.pid:
