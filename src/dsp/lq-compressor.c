@@ -817,7 +817,7 @@ lq_compressor_process (LqCompressor *self, float *interleaved, size_t frames)
 
   if (frames == 0)
     return;
-  fpu = lq_denormals_off ();
+  fpu = lq_v4_denormals_off ();
   if (lq_v4_has_nonfinite (interleaved, n))
     for (size_t i = 0; i < n; i++)
       if (!isfinite (interleaved[i]))
@@ -837,5 +837,5 @@ lq_compressor_process (LqCompressor *self, float *interleaved, size_t frames)
         if (!isfinite (interleaved[i]))
           interleaved[i] = 0.0f;
     }
-  lq_denormals_restore (fpu);
+  lq_v4_denormals_restore (fpu);
 }

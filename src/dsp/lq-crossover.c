@@ -15,6 +15,15 @@
  *                   B2 [lp hp]   -> [band2 band3]
  *
  * So 2, 3 and 4 bands cost 2, 4 and 7 vector sections per frame, mono or stereo.
+ *
+ * A section's output is one multiply and one add deep from its input, but its feedback takes
+ * about three times that per frame; in a plain per-frame loop each section would wait for the
+ * one before it. So the sections run as a pipeline (see run ()): at step i section k of the
+ * chain works on frame i - k, from what section k - 1 gave at step i - 1. Each run of frames
+ * with the same coefficients fills the pipeline at its start and drains it at its end, so
+ * every frame meets the same operations, in the same order, as in the plain loop: the output
+ * is the same, bit for bit. With AVX the stages go two by two into eight-lane vectors
+ * (run8 ()), again the same operations per lane.
  */
 #include "lq-crossover.h"
 
@@ -750,7 +759,7 @@ void
 lq_crossover_process (LqCrossover *self, const float *in, float *const *bands, size_t frames)
 {
   size_t n = frames * self->channels;
-  unsigned fpu = lq_denormals_off ();
+  unsigned fpu = lq_v4_denormals_off ();
   int sanitize = lq_v4_has_nonfinite (in, n), settled = 1;
 
   for (unsigned i = 0; i < self->n_bands - 1; i++)
@@ -774,5 +783,5 @@ lq_crossover_process (LqCrossover *self, const float *in, float *const *bands, s
           if (!isfinite (bands[b][i]))
             bands[b][i] = 0.0f;
     }
-  lq_denormals_restore (fpu);
+  lq_v4_denormals_restore (fpu);
 }

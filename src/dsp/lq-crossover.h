@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * LqCrossover: a Linkwitz-Riley 4th-order (24 dB/oct) crossover giving 2, 3 or 4 bands, for
- * the multiband compressor and the imager.
+ * the multiband compressor (the imager builds its own network of the same sections).
  *
  * Each split at frequency f is LP4 = B_lp^2 and HP4 = B_hp^2, B a 2nd-order Butterworth
  * section (Q = 1/sqrt 2) made digital with the bilinear transform (prewarped at f). Then
@@ -19,7 +19,9 @@
  * response as a biquad but with low coefficient sensitivity in float at low frequencies and
  * high rates, and safe to retune while running. The stereo network runs four lanes at once
  * (GCC/Clang vector extensions: SSE/NEON where available, plain C elsewhere): 2, 3 and 4 bands
- * cost 2, 4 and 7 four-lane sections per frame, mono or stereo.
+ * cost 2, 4 and 7 four-lane sections per frame, mono or stereo; with AVX (chosen at run time
+ * on x86-64, the same numbers bit for bit) 1, 2 and 3.5 eight-lane ones. The sections in
+ * series run as a pipeline, each on a different frame, so none waits for the one before.
  *
  * Frequencies are smoothed (in octaves, 99.9 % in LQ_CROSSOVER_SMOOTH_MS), so moving a
  * crossover while playing makes no click. They should ascend (f1 < f2 < f3); any order still
@@ -31,6 +33,8 @@
 #pragma once
 
 #include <stddef.h>
+
+#include "lq-dsp-util.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -172,6 +176,35 @@ lq_v8_hi (LqV8 v)
   return (LqV4) _mm256_extractf128_ps ((__m256) v, 1);
 }
 #endif
+
+/* lq_denormals_off () / lq_denormals_restore () for kernels that call each other (LqMultiband
+ * runs an LqCrossover and LqCompressors): the control register is written only when flush-to-
+ * zero is not on yet, and put back only if it was written (writing it costs far more than
+ * reading it). The same effect. */
+static inline unsigned
+lq_v4_denormals_off (void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  unsigned state = _mm_getcsr ();
+
+  if ((state & 0x8040) != 0x8040) /* FTZ (bit 15) | DAZ (bit 6) */
+    _mm_setcsr (state | 0x8040);
+  return state;
+#else
+  return lq_denormals_off ();
+#endif
+}
+
+static inline void
+lq_v4_denormals_restore (unsigned state)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  if ((state & 0x8040) != 0x8040)
+    _mm_setcsr (state);
+#else
+  lq_denormals_restore (state);
+#endif
+}
 
 /* Whether any of the n floats is NaN or infinite, like lq_has_nonfinite () but cheaper: x - x
  * is +0 for every finite x (denormals too) and NaN for the others, so the bits of x - x OR-ed

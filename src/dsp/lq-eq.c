@@ -10,7 +10,10 @@
  * channels) are fused: their sections run up to four at a time inside one per-sample loop,
  * so the recurrences of different sections overlap instead of each pass waiting on its own
  * feedback. (The order must not change with the grouping: a band's state is its input's
- * history.) Mid and side bands filter the component in a scratch buffer and add the
+ * history.) On x86-64 with AVX (checked at run time) stereo runs of up to eight sections go
+ * in one pass instead, as a pipeline two sections per 256-bit vector (run_chain_avx ()),
+ * rounding to float where the passes of four would: the same numbers, bit for bit, in about
+ * half the time. Mid and side bands filter the component in a scratch buffer and add the
  * difference back to both channels, so the other component is untouched and an identity band
  * changes nothing. A band that comes in (bypass off, a new type) is first run over the last
  * 40 ms of input so it starts as if it had been playing.
@@ -273,6 +276,32 @@ band_clear_state (Band *band)
 {
   for (unsigned i = 0; i < LQ_BIQUAD_MAX_SECTIONS; i++)
     band->sec[i].s1 = band->sec[i].s2 = (v2d) { 0.0, 0.0 };
+}
+
+/* Whether any of the n floats is NaN or infinite (as lq_has_nonfinite (), with two vector
+ * operations per four floats: x - x is +0 for every finite x and NaN for the others). */
+static int
+has_nonfinite (const float *x, size_t n)
+{
+  typedef float v4f __attribute__ ((vector_size (16)));
+  typedef int v4i __attribute__ ((vector_size (16)));
+  v4i acc = { 0, 0, 0, 0 }, acc1 = acc;
+  size_t i = 0;
+  int bad = 0;
+
+  for (; i + 8 <= n; i += 8)
+    {
+      v4f v, w;
+
+      memcpy (&v, x + i, sizeof v);
+      memcpy (&w, x + i + 4, sizeof w);
+      acc |= (v4i) (v - v);
+      acc1 |= (v4i) (w - w);
+    }
+  acc |= acc1;
+  for (; i < n; i++)
+    bad |= !isfinite (x[i]);
+  return (bad | acc[0] | acc[1] | acc[2] | acc[3]) != 0;
 }
 
 /* Section loops */
@@ -826,37 +855,28 @@ any_glide (const LqEq *self)
   return 0;
 }
 
-/* fmax () without the libm call: the larger of a and b, or the one that is not NaN. */
-static inline double
-max_num (double a, double b)
-{
-  return b != b ? a : a > b ? a : b;
-}
-
 /* Zeroes state that has decayed below -500 dB (so silence gives exact silence), and state
- * that is not finite. Returns FALSE if something was not finite. */
-static int
+ * that is not finite: a section keeps its state when no value is infinite and some value is
+ * at least 1e-25 in magnitude (NaN values aside: the largest of the others decides). */
+static void
 flush_state (LqEq *self)
 {
-  int ok = 1;
+  typedef long long v2l __attribute__ ((vector_size (16)));
+  const v2l magnitude = { 0x7fffffffffffffffLL, 0x7fffffffffffffffLL };
+  const v2d tiny = { 1e-25, 1e-25 }, inf = { INFINITY, INFINITY };
 
   /* Sections beyond n_sections do not run (and are cleared before they run again). */
   for (unsigned b = 0; b < LQ_EQ_MAX_BANDS; b++)
     for (unsigned i = 0; i < self->bands[b].n_sections; i++)
       {
         Section *s = &self->bands[b].sec[i];
-        double m = max_num (max_num (fabs (s->s1[0]), fabs (s->s1[1])),
-                            max_num (fabs (s->s2[0]), fabs (s->s2[1])));
+        v2d a1 = (v2d) ((v2l) s->s1 & magnitude), a2 = (v2d) ((v2l) s->s2 & magnitude);
+        v2l big = (a1 >= tiny) | (a2 >= tiny), infinite = (a1 == inf) | (a2 == inf);
 
-        if (!(m < 1e-25))
-          {
-            if (isfinite (m))
-              continue;
-            ok = 0;
-          }
+        if ((big[0] | big[1]) && !(infinite[0] | infinite[1]))
+          continue;
         s->s1 = s->s2 = (v2d) { 0.0, 0.0 };
       }
-  return ok;
 }
 
 /* Linear phase */
@@ -1362,7 +1382,7 @@ lq_eq_process (LqEq *self, float *data, size_t frames)
         n = GLIDE_CHUNK;
 
       /* Non-finite input is replaced by silence before it reaches any state. */
-      if (lq_has_nonfinite (data, n * nch))
+      if (has_nonfinite (data, n * nch))
         for (size_t i = 0; i < n * nch; i++)
           if (!isfinite (data[i]))
             data[i] = 0.0f;
@@ -1377,7 +1397,7 @@ lq_eq_process (LqEq *self, float *data, size_t frames)
       self->hist_pos = (self->hist_pos + n) & (self->hist_len - 1);
 
       /* State that turned non-finite anyway (overflow): reset, silence for those samples. */
-      if (lq_has_nonfinite (data, n * nch))
+      if (has_nonfinite (data, n * nch))
         {
           for (size_t i = 0; i < n * nch; i++)
             if (!isfinite (data[i]))

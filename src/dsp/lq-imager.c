@@ -759,12 +759,12 @@ lq_imager_process (LqImager *self, float *interleaved, size_t frames)
       self->running = 0;
       return; /* bit-transparent */
     }
-  fpu = lq_denormals_off ();
+  fpu = lq_v4_denormals_off ();
   if (lq_v4_has_nonfinite (interleaved, n))
     for (size_t i = 0; i < n; i++)
       if (!isfinite (interleaved[i]))
         interleaved[i] = 0.0f;
   for (size_t off = 0; off < frames; off += CHUNK)
     process_chunk (self, interleaved + off * 2, frames - off < CHUNK ? frames - off : CHUNK);
-  lq_denormals_restore (fpu);
+  lq_v4_denormals_restore (fpu);
 }

@@ -3,7 +3,8 @@
  * LqImager: stereo width per band, mono bass and balance, in mid/side.
  *
  *   M = (L + R) / 2, S = (L - R) / 2
- *   bands: an LqCrossover (Linkwitz-Riley 4th order, up to 3 bands) splits M and S alike;
+ *   bands: a Linkwitz-Riley 4th-order split (up to 3 bands, the sections and glides of
+ *          LqCrossover) of M and S alike;
  *          M' = sum of the M bands (= M through the crossover's allpass),
  *          S' = sum of width_b x the S bands   (width 0 mono .. 1 unchanged .. 2 twice as wide)
  *   mono-below f: a 2-band LR4 split of M' and S' at f; the low band of S' is dropped:
@@ -13,6 +14,8 @@
  *
  * Because the LR4 bands are in phase with each other, the side signal's magnitude response is
  * exactly sum_b width_b |band_b (f)| (times |HP4 (f)| of the mono-below split), the mid's is 1.
+ * (The kernel computes these same transfer functions with one network of twelve sections on
+ * M and S, see lq-imager.c: the mid path is its allpasses, not the sum of its bands.)
  *
  * Transparency: at width 1 in every band, mono-below 0 (off) and balance 0 the output is the
  * input, bit for bit (the kernel does nothing). Leaving that state, or changing the topology

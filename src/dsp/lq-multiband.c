@@ -268,7 +268,7 @@ void
 lq_multiband_process (LqMultiband *self, float *interleaved, size_t frames)
 {
   size_t n = frames * self->channels;
-  unsigned fpu = lq_denormals_off ();
+  unsigned fpu = lq_v4_denormals_off ();
 
   /* Bad samples become silence here, so the dry path of a fade is clean too. */
   if (lq_v4_has_nonfinite (interleaved, n))
@@ -277,5 +277,5 @@ lq_multiband_process (LqMultiband *self, float *interleaved, size_t frames)
         interleaved[i] = 0.0f;
   for (size_t off = 0; off < frames; off += CHUNK)
     process_chunk (self, interleaved + off * self->channels, frames - off < CHUNK ? frames - off : CHUNK);
-  lq_denormals_restore (fpu);
+  lq_v4_denormals_restore (fpu);
 }
