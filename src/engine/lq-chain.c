@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -470,25 +472,45 @@ lq_chain_move (LqChain *self,
   g_signal_emit (self, chain_signals[CHAIN_CHANGED], 0);
 }
 
-/* Values that read as a number or a boolean are stored as JSON numbers and booleans, so the
- * file reads naturally; anything else (enum nicks, ...) as a string. */
-static void
-add_value (JsonBuilder *builder,
-           const char  *value)
+/**
+ * lq_chain_value_to_json:
+ *
+ * Values that read as a number or a boolean are stored as JSON numbers and booleans, so the
+ * file reads naturally: integers as JSON integers (exact to 64 bits: a dither seed), other
+ * numbers as doubles; anything else (enum nicks, ...) as a string.
+ *
+ * Returns: (transfer full): @value as a JSON node
+ */
+JsonNode *
+lq_chain_value_to_json (const char *value)
 {
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
   char *end = NULL;
+  gint64 i;
   double d;
 
   if (g_str_equal (value, "true") || g_str_equal (value, "false"))
     {
-      json_builder_add_boolean_value (builder, g_str_equal (value, "true"));
-      return;
+      json_node_set_boolean (node, g_str_equal (value, "true"));
+      return node;
+    }
+  errno = 0;
+  i = g_ascii_strtoll (value, &end, 10);
+  if (end != value && *end == '\0')
+    {
+      /* Beyond 64 bits a double would round it: keep the digits. */
+      if (errno == 0)
+        json_node_set_int (node, i);
+      else
+        json_node_set_string (node, value);
+      return node;
     }
   d = g_ascii_strtod (value, &end);
   if (end != value && *end == '\0' && isfinite (d))
-    json_builder_add_double_value (builder, d);
+    json_node_set_double (node, d);
   else
-    json_builder_add_string_value (builder, value);
+    json_node_set_string (node, value);
+  return node;
 }
 
 /**
@@ -520,7 +542,7 @@ lq_chain_to_json (LqChain *self)
         {
           const char *name = g_ptr_array_index (element->names, j);
           json_builder_set_member_name (builder, name);
-          add_value (builder, g_hash_table_lookup (element->values, name));
+          json_builder_add_value (builder, lq_chain_value_to_json (g_hash_table_lookup (element->values, name)));
         }
       json_builder_end_object (builder);
       json_builder_end_object (builder);

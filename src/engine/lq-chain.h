@@ -58,6 +58,7 @@ void            lq_chain_move                   (LqChain         *self,
                                                  guint            to);
 
 JsonNode       *lq_chain_to_json                (LqChain         *self);
+JsonNode       *lq_chain_value_to_json          (const char      *value);
 LqChain        *lq_chain_new_from_json          (JsonNode        *node,
                                                  GError         **error);
 

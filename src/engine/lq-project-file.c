@@ -11,6 +11,7 @@
 #include "lq-atomic-file.h"
 #include "lq-engine-error.h"
 #include "lq-project.h"
+#include "lq-project-migrate.h"
 
 /* Reading and writing .lacquer project files: JSON with a format_version, source paths
  * relative to the project file. The layout is documented in docs/project-format.md. */
@@ -305,6 +306,7 @@ lq_project_to_json (LqProject *self,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
+  lq_project_json_complete (json_node_get_object (root));
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
@@ -550,6 +552,8 @@ lq_project_load (GFile         *file,
     }
   if (version < 1)
     goto corrupt;
+  if (version < LQ_PROJECT_FORMAT_VERSION && !lq_project_json_migrate (object, version, error))
+    return NULL;
   if (!json_object_has_member (object, "tracks")
       || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "tracks")))
     goto corrupt;

@@ -69,7 +69,7 @@ void        lq_project_set_file           (LqProject            *self,
                                            GFile                *file);
 
 /* Project files (lq-project-file.c), see docs/project-format.md */
-#define LQ_PROJECT_FORMAT_VERSION 1
+#define LQ_PROJECT_FORMAT_VERSION 2
 
 gboolean    lq_project_save               (LqProject            *self,
                                            GFile                *file,
