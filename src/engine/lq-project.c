@@ -24,7 +24,9 @@ struct _LqProject
   gboolean cd_mode;    /* track starts snap to CD frames, Red Book rules apply */
   LqMatchMode match_mode;
   double match_target; /* LUFS */
-  int match_anchor;    /* track index, -1 none */
+  int match_anchor;    /* the anchor track's index, -1 none */
+  LqTrack *anchor;     /* that track, followed through reorders; NULL while the index names no
+                        * track yet (a file sets it before its tracks are added) */
   GListStore *tracks;
   GListStore *references; /* LqTrack: reference mixes for A/B */
   LqChain *master;     /* the album's master chain */
@@ -146,6 +148,8 @@ lq_project_finalize (GObject *object)
   g_clear_pointer (&self->message, g_free);
   g_clear_pointer (&self->upc, g_free);
   g_clear_pointer (&self->preset, g_free);
+  g_clear_object (&self->anchor);
+  g_signal_handlers_disconnect_by_data (self->tracks, self);
   g_clear_object (&self->tracks);
   g_clear_object (&self->references);
   g_clear_object (&self->master);
@@ -243,6 +247,9 @@ lq_project_set_property (GObject      *object,
     case PROP_MATCH_ANCHOR:
       changed = self->match_anchor != g_value_get_int (value);
       self->match_anchor = g_value_get_int (value);
+      g_clear_object (&self->anchor);
+      if (self->match_anchor >= 0 && (guint) self->match_anchor < g_list_model_get_n_items (G_LIST_MODEL (self->tracks)))
+        self->anchor = g_list_model_get_item (G_LIST_MODEL (self->tracks), self->match_anchor);
       break;
     case PROP_FILE:
       lq_project_set_file (self, g_value_get_object (value));
@@ -298,10 +305,39 @@ lq_project_class_init (LqProjectClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+/* The anchor of level matching is a track, not a place in the list: after tracks are moved,
+ * added or removed, match-anchor is the index of the same track (-1 once it is gone, and again
+ * its index when an undo brings it back). */
+static void
+tracks_changed_cb (GListModel *tracks,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   gpointer    user_data)
+{
+  LqProject *self = user_data;
+  guint index;
+  int anchor;
+
+  if (self->anchor == NULL)
+    {
+      if (self->match_anchor >= 0 && (guint) self->match_anchor < g_list_model_get_n_items (tracks))
+        self->anchor = g_list_model_get_item (tracks, self->match_anchor);
+      return;
+    }
+  anchor = g_list_store_find (self->tracks, self->anchor, &index) ? (int) index : -1;
+  if (anchor != self->match_anchor)
+    {
+      self->match_anchor = anchor;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MATCH_ANCHOR]);
+    }
+}
+
 static void
 lq_project_init (LqProject *self)
 {
   self->tracks = g_list_store_new (LQ_TYPE_TRACK);
+  g_signal_connect (self->tracks, "items-changed", G_CALLBACK (tracks_changed_cb), self);
   self->references = g_list_store_new (LQ_TYPE_TRACK);
   self->master = lq_chain_new ();
   self->rate = 44100;

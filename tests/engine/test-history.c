@@ -945,6 +945,45 @@ test_bad_property (Fixture *f, gconstpointer data)
   g_test_trap_assert_stderr ("*no property*no-such-thing*");
 }
 
+/* The level-matching anchor is a track: moving tracks, removing and undoing keep it on the same
+ * track, wherever that track is in the list. */
+static void
+test_anchor_follows_track (Fixture *f, gconstpointer data)
+{
+  LqTrack *anchor = lq_project_get_track (f->project, 1);
+
+  g_object_set (f->project, "match-anchor", 1, NULL);
+  lq_history_list_move (f->history, f->tracks, 1, 2, NULL);
+  g_assert_true (lq_project_get_track (f->project, 2) == anchor);
+  g_assert_cmpint (lq_project_get_match_anchor (f->project), ==, 2);
+  lq_history_list_move (f->history, f->tracks, 0, 2, NULL);
+  g_assert_cmpint (lq_project_get_match_anchor (f->project), ==, 1);
+  g_assert_true (lq_project_get_track (f->project, 1) == anchor);
+  lq_history_list_remove (f->history, f->tracks, 1, NULL);
+  g_assert_cmpint (lq_project_get_match_anchor (f->project), ==, -1);
+  g_assert_true (lq_history_undo (f->history));
+  g_assert_cmpint (lq_project_get_match_anchor (f->project), ==, 1);
+  g_assert_true (lq_history_undo (f->history));
+  g_assert_true (lq_history_undo (f->history));
+  g_assert_cmpint (lq_project_get_match_anchor (f->project), ==, 1);
+  g_assert_true (lq_project_get_track (f->project, 1) == anchor);
+
+  /* An anchor set before its track exists (a file being read) binds when the track arrives. */
+  {
+    g_autoptr(LqProject) project = lq_project_new ();
+    g_autoptr(LqTrack) t0 = g_object_new (LQ_TYPE_TRACK, NULL);
+    g_autoptr(LqTrack) t1 = g_object_new (LQ_TYPE_TRACK, NULL);
+    g_autoptr(LqTrack) t2 = g_object_new (LQ_TYPE_TRACK, NULL);
+
+    g_object_set (project, "match-anchor", 1, NULL);
+    lq_project_append_track (project, t0);
+    lq_project_append_track (project, t1);
+    lq_project_append_track (project, t2);
+    g_list_store_remove (G_LIST_STORE (lq_project_get_tracks (project)), 0);
+    g_assert_cmpint (lq_project_get_match_anchor (project), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -964,6 +1003,7 @@ main (int argc, char **argv)
   ADD ("child-proxy", test_child_proxy);
   ADD ("chain", test_chain);
   ADD ("bad-property", test_bad_property);
+  ADD ("anchor-follows-track", test_anchor_follows_track);
 #undef ADD
 
   return g_test_run ();
