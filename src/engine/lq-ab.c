@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -17,7 +18,8 @@
 struct _LqAb
 {
   LqAlbumReader *reader[2];  /* [LQ_AB_PROCESSED], [LQ_AB_UNPROCESSED], read in lockstep */
-  LqProject *project[2];     /* the project and its bypassed copy (refs) */
+  LqProject *project;        /* the project (a ref); the unprocessed side bypasses its chains */
+  LqAlbumReaderFlags flags;  /* the readers' flags (LIVE or not) */
   float *buf[2];             /* BLOCK stereo frames read from each side */
   guint rate;                /* album rate */
   LqAbSide side;             /* the side heard (or being faded to) */
@@ -119,27 +121,33 @@ LqAb *
 lq_ab_new (LqProject  *project,
            GError    **error)
 {
+  return lq_ab_new_full (project, 0, error);
+}
+
+/**
+ * lq_ab_new_full:
+ * @flags: the readers' flags: %LQ_ALBUM_READER_LIVE for playback with live edits
+ *   (lq_ab_sync()); %LQ_ALBUM_READER_BYPASS is added for the unprocessed side
+ */
+LqAb *
+lq_ab_new_full (LqProject           *project,
+                LqAlbumReaderFlags   flags,
+                GError             **error)
+{
   g_autoptr(LqAb) self = NULL;
 
   g_return_val_if_fail (LQ_IS_PROJECT (project), NULL);
 
   self = g_new0 (LqAb, 1);
-  self->project[LQ_AB_PROCESSED] = g_object_ref (project);
-  self->project[LQ_AB_UNPROCESSED] = lq_ab_copy_unprocessed (project, error);
-  if (self->project[LQ_AB_UNPROCESSED] == NULL)
-    return NULL;
+  self->project = g_object_ref (project);
+  self->flags = flags & ~LQ_ALBUM_READER_BYPASS;
   for (int s = 0; s < 2; s++)
     {
-      self->reader[s] = lq_album_reader_new (self->project[s], error);
+      self->reader[s] = lq_album_reader_new_full (project, self->flags | (s == LQ_AB_UNPROCESSED ? LQ_ALBUM_READER_BYPASS : 0),
+                                                  error);
       if (self->reader[s] == NULL)
         return NULL;
       self->buf[s] = g_new (float, 2 * BLOCK);
-    }
-  if (lq_album_reader_get_length (self->reader[0]) != lq_album_reader_get_length (self->reader[1]))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "The unprocessed copy of the album has a different length");
-      return NULL;
     }
   self->rate = lq_project_get_rate (project);
   if (self->rate == 0)
@@ -152,6 +160,25 @@ lq_ab_new (LqProject  *project,
   return g_steal_pointer (&self);
 }
 
+/**
+ * lq_ab_sync:
+ *
+ * Applies @project's parameter edits to both sides (see lq_album_reader_sync()); call it from
+ * the main thread, whatever thread reads.
+ *
+ * Returns: %FALSE when the structure changed and a new LqAb is needed
+ */
+gboolean
+lq_ab_sync (LqAb      *self,
+            LqProject *project)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  /* The unprocessed side only follows gains: check it first, it cannot refuse alone */
+  return lq_album_reader_sync (self->reader[LQ_AB_UNPROCESSED], project)
+         && lq_album_reader_sync (self->reader[LQ_AB_PROCESSED], project);
+}
+
 void
 lq_ab_free (LqAb *self)
 {
@@ -160,9 +187,9 @@ lq_ab_free (LqAb *self)
   for (int s = 0; s < 2; s++)
     {
       g_clear_pointer (&self->reader[s], lq_album_reader_free);
-      g_clear_object (&self->project[s]);
       g_free (self->buf[s]);
     }
+  g_clear_object (&self->project);
   g_free (self);
 }
 
@@ -211,6 +238,24 @@ lq_ab_read (LqAb          *self,
             GCancellable  *cancellable,
             GError       **error)
 {
+  return lq_ab_read_full (self, frames, NULL, max_frames, cancellable, error);
+}
+
+/**
+ * lq_ab_read_full:
+ * @unprocessed: (nullable): room for @max_frames stereo frames: the unprocessed side of the
+ *   same frames, as it is (no match gain, whatever side is heard)
+ *
+ * lq_ab_read() that also returns the unprocessed signal (for a source spectrum).
+ */
+gssize
+lq_ab_read_full (LqAb          *self,
+                 float         *frames,
+                 float         *unprocessed,
+                 gsize          max_frames,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
   gsize done = 0;
 
   g_return_val_if_fail (self != NULL, -1);
@@ -239,6 +284,8 @@ lq_ab_read (LqAb          *self,
       n = got[0];
       if (n == 0)
         break;
+      if (unprocessed != NULL)
+        memcpy (unprocessed + 2 * done, self->buf[1], n * 2 * sizeof (float));
       for (gsize i = 0; i < n; i++)
         {
           float ga = (float) self->gain[0], gb = (float) self->gain[1];
@@ -288,21 +335,24 @@ lq_ab_is_switching (LqAb *self)
   return self->ramp_left > 0;
 }
 
-/* Integrated loudness of a whole side, read with a reader of its own. */
-static double
-measure_side (LqProject     *project,
-              guint          rate,
-              GCancellable  *cancellable,
-              GError       **error)
+/**
+ * lq_ab_measure_reader:
+ *
+ * Reads @reader to its end and measures its integrated loudness (BS.1770 gated).
+ *
+ * Returns: LUFS (-HUGE_VAL for silence), NAN on error
+ */
+double
+lq_ab_measure_reader (LqAlbumReader  *reader,
+                      guint           rate,
+                      GCancellable   *cancellable,
+                      GError        **error)
 {
-  g_autoptr(LqAlbumReader) reader = lq_album_reader_new (project, error);
   g_autoptr(LqLoudnessMeter) meter = NULL;
   g_autofree float *buf = NULL;
   LqLoudnessValues values;
   gssize n;
 
-  if (reader == NULL)
-    return NAN;
   meter = lq_loudness_meter_new (2, rate, LQ_TRUEPEAK_FILTER_PRECISE);
   buf = g_new (float, 2 * BLOCK);
   while ((n = lq_album_reader_read (reader, buf, BLOCK, cancellable, error)) > 0)
@@ -330,7 +380,12 @@ lq_ab_measure (LqAb          *self,
 
   for (int s = 0; s < 2; s++)
     {
-      l[s] = measure_side (self->project[s], self->rate, cancellable, error);
+      g_autoptr(LqAlbumReader) reader =
+        lq_album_reader_new_full (self->project, s == LQ_AB_UNPROCESSED ? LQ_ALBUM_READER_BYPASS : 0, error);
+
+      if (reader == NULL)
+        return FALSE;
+      l[s] = lq_ab_measure_reader (reader, self->rate, cancellable, error);
       if (isnan (l[s]))
         return FALSE;
     }

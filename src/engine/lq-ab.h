@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "lq-album-reader.h"
 #include "lq-project.h"
 
 G_BEGIN_DECLS
@@ -20,10 +21,13 @@ typedef enum
 } LqAbSide;
 
 /*
- * LqAb: A/B listening in the engine. Two LqAlbumReaders, one on the project and one on a copy
- * with all chains bypassed, are read in lockstep (same position, same number of frames), so
- * the switch happens at the same sample of the album on both sides; it is a short linear
- * crossfade (LQ_AB_CROSSFADE_MS), with no gap.
+ * LqAb: A/B listening in the engine. Two LqAlbumReaders on the project, one as it is and one
+ * with no chains (LQ_ALBUM_READER_BYPASS), are read in lockstep (same position, same number of
+ * frames), so the switch happens at the same sample of the album on both sides; it is a short
+ * linear crossfade (LQ_AB_CROSSFADE_MS), with no gap. lq_ab_new_full() with
+ * LQ_ALBUM_READER_LIVE makes both readers live (playback): lq_ab_sync() then hands parameter
+ * edits to them from the main thread (see lq_album_reader_sync()). lq_ab_read_full() also
+ * returns the unprocessed side as it is (for a source spectrum).
  *
  * Loudness matching (on by default): the louder side is turned down by the difference of the
  * two sides' integrated loudness (lq_ab_measure() or lq_ab_set_loudness()), so that louder
@@ -39,6 +43,11 @@ typedef struct _LqAb LqAb;
 
 LqAb     *lq_ab_new            (LqProject     *project,
                                 GError       **error);
+LqAb     *lq_ab_new_full       (LqProject     *project,
+                                LqAlbumReaderFlags flags,
+                                GError       **error);
+gboolean  lq_ab_sync           (LqAb          *self,
+                                LqProject     *project);
 void      lq_ab_free           (LqAb          *self);
 guint64   lq_ab_get_length     (LqAb          *self);
 guint64   lq_ab_get_position   (LqAb          *self);
@@ -47,6 +56,12 @@ gboolean  lq_ab_seek           (LqAb          *self,
                                 GError       **error);
 gssize    lq_ab_read           (LqAb          *self,
                                 float         *frames,
+                                gsize          max_frames,
+                                GCancellable  *cancellable,
+                                GError       **error);
+gssize    lq_ab_read_full      (LqAb          *self,
+                                float         *frames,
+                                float         *unprocessed,
                                 gsize          max_frames,
                                 GCancellable  *cancellable,
                                 GError       **error);
@@ -66,6 +81,10 @@ gboolean  lq_ab_get_match      (LqAb          *self);
 double    lq_ab_get_match_gain (LqAb          *self);
 double    lq_ab_get_side_gain  (LqAb          *self,
                                 LqAbSide       side);
+double    lq_ab_measure_reader (LqAlbumReader *reader,
+                                guint          rate,
+                                GCancellable  *cancellable,
+                                GError       **error);
 LqProject *lq_ab_copy_unprocessed (LqProject  *project,
                                 GError       **error);
 

@@ -21,11 +21,34 @@ G_BEGIN_DECLS
  */
 typedef struct _LqAlbumReader LqAlbumReader;
 
+/**
+ * LqAlbumReaderFlags:
+ * @LQ_ALBUM_READER_LIVE: playback with live edits: workers only decode (and mix stems); the
+ *   tracks' chains, gains and fades run in the reading thread, a few thousand frames ahead, so
+ *   lq_album_reader_sync() applies parameter edits within milliseconds. After a seek a track's
+ *   chain restarts 500 ms before the new position (pre-roll); read from a track's start, the
+ *   output is the same as the default (render) mode's. Decoded tracks are kept in memory.
+ * @LQ_ALBUM_READER_BYPASS: the unprocessed album: no track chain and no master chain (the
+ *   elements are latency-compensated, so this is what bypassing them all gives, at no cost);
+ *   stems, gains, fades, pauses and crossfades unchanged
+ */
+typedef enum
+{
+  LQ_ALBUM_READER_LIVE = 1 << 0,
+  LQ_ALBUM_READER_BYPASS = 1 << 1,
+} LqAlbumReaderFlags;
+
 LqAlbumReader    *lq_album_reader_new           (LqProject      *project,
                                                  GError        **error);
+LqAlbumReader    *lq_album_reader_new_full      (LqProject      *project,
+                                                 LqAlbumReaderFlags flags,
+                                                 GError        **error);
+gboolean          lq_album_reader_sync          (LqAlbumReader  *self,
+                                                 LqProject      *project);
 const LqSequence *lq_album_reader_get_sequence  (LqAlbumReader  *self);
 guint64           lq_album_reader_get_length    (LqAlbumReader  *self);
 guint64           lq_album_reader_get_position  (LqAlbumReader  *self);
+gboolean          lq_album_reader_is_ready      (LqAlbumReader  *self);
 void              lq_album_reader_set_keep_tracks (LqAlbumReader *self,
                                                  gboolean        keep);
 gssize            lq_album_reader_read          (LqAlbumReader  *self,

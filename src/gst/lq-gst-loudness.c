@@ -512,7 +512,8 @@ make_message (LqGstLoudness *self,
   lq_loudness_meter_get (self->meter, &v, TRUE);
   for (guint c = 0; c < v.channels; c++)
     highest = MAX (highest, v.true_peak[c]);
-  if (GST_CLOCK_TIME_IS_VALID (start) && GST_CLOCK_TIME_IS_VALID (endtime))
+  if (GST_CLOCK_TIME_IS_VALID (start) && GST_CLOCK_TIME_IS_VALID (endtime)
+      && trans->segment.format == GST_FORMAT_TIME)
     {
       duration = endtime - start;
       stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, start);
@@ -650,7 +651,12 @@ lq_gst_loudness_sink_event (GstBaseTransform *trans,
 {
   LqGstLoudness *self = LQ_GST_LOUDNESS (trans);
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->meter != NULL && self->interval_done > 0)
+  /* A flush drops the part of an interval before it: its times belong to the old segment
+   * (after a flushing seek to the very end, EOS follows with no segment at all) */
+  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
+    self->interval_done = 0;
+  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->meter != NULL && self->interval_done > 0
+      && trans->segment.format == GST_FORMAT_TIME)
     {
       gboolean post;
 

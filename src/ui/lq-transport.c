@@ -20,6 +20,8 @@ struct _LqTransport
 
   LqProject *project;      /* the album played */
   char *sink;              /* GStreamer bin description of the audio output */
+  char *device;            /* the output device set with lq_transport_set_device(), or NULL */
+  GSettings *settings;     /* the application's settings when installed (audio-device), or NULL */
   LqPlayer *player;        /* made on demand; NULL until the first play */
   gboolean dirty;          /* the project changed since the player was made */
   guint64 length;          /* album length in samples (LqSequence) */
@@ -38,6 +40,8 @@ struct _LqTransport
 };
 
 G_DEFINE_FINAL_TYPE (LqTransport, lq_transport, G_TYPE_OBJECT)
+
+static void rebuild (LqTransport *self);
 
 enum {
   PROP_0,
@@ -178,6 +182,12 @@ make_sink (LqTransport  *self,
   if (sink == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                  _("The audio output “%s” cannot be used: %s"), description, local->message);
+  else
+    {
+      g_autofree char *device = lq_transport_dup_device (self);
+
+      lq_player_configure_sink (sink, device);
+    }
   return sink;
 }
 
@@ -301,6 +311,7 @@ lq_transport_dispose (GObject *object)
   g_clear_handle_id (&self->rebuild_id, g_source_remove);
   drop_player (self);
   g_clear_object (&self->project);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (lq_transport_parent_class)->dispose (object);
 }
@@ -311,6 +322,7 @@ lq_transport_finalize (GObject *object)
   LqTransport *self = LQ_TRANSPORT (object);
 
   g_free (self->sink);
+  g_free (self->device);
 
   G_OBJECT_CLASS (lq_transport_parent_class)->finalize (object);
 }
@@ -409,9 +421,28 @@ lq_transport_class_init (LqTransportClass *klass)
 }
 
 static void
+device_changed_cb (LqTransport *self)
+{
+  if (self->device == NULL)
+    rebuild (self);
+}
+
+static void
 lq_transport_init (LqTransport *self)
 {
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
   self->rate = 44100;
+  /* The output device follows the `audio-device` setting (when the schema is installed) */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL && g_settings_schema_has_key (schema, "audio-device"))
+    {
+      self->settings = g_settings_new (APP_ID);
+      g_signal_connect_object (self->settings, "changed::audio-device", G_CALLBACK (device_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
 }
 
 LqTransport *
@@ -459,7 +490,45 @@ lq_transport_set_sink (LqTransport *self,
     return;
   g_free (self->sink);
   self->sink = g_strdup (description);
-  lq_transport_invalidate (self);
+  rebuild (self);
+}
+
+/**
+ * lq_transport_set_device:
+ * @device: (nullable): the output device given to the sink's `device` property (pulsesink,
+ *   alsasink, ...); "" for the default, %NULL to follow the `audio-device` setting again
+ *
+ * The output device of the next player made (see lq_player_configure_sink()).
+ */
+void
+lq_transport_set_device (LqTransport *self,
+                         const char  *device)
+{
+  g_return_if_fail (LQ_IS_TRANSPORT (self));
+
+  if (g_strcmp0 (self->device, device) == 0)
+    return;
+  g_free (self->device);
+  self->device = g_strdup (device);
+  rebuild (self);
+}
+
+/**
+ * lq_transport_dup_device:
+ *
+ * Returns: (transfer full) (nullable): the output device used: the one set, else the
+ *   `audio-device` setting; %NULL or "" for the default
+ */
+char *
+lq_transport_dup_device (LqTransport *self)
+{
+  g_return_val_if_fail (LQ_IS_TRANSPORT (self), NULL);
+
+  if (self->device != NULL)
+    return g_strdup (self->device);
+  if (self->settings != NULL)
+    return g_settings_get_string (self->settings, "audio-device");
+  return NULL;
 }
 
 const char *
@@ -472,14 +541,26 @@ lq_transport_get_sink (LqTransport *self)
 /**
  * lq_transport_invalidate:
  *
- * The project changed: the album length is computed again and the next play uses a new
- * player; while playing, a new player takes over shortly, at the same position.
+ * The project changed. Parameter edits (element settings and bypass, track gains) are handed
+ * to the running player (lq_player_sync()): heard within a few tens of ms, without a click or
+ * a new player. Structural edits: the album length is computed again and the next play uses a
+ * new player; while playing, a new player takes over shortly, at the same position.
  */
 void
 lq_transport_invalidate (LqTransport *self)
 {
   g_return_if_fail (LQ_IS_TRANSPORT (self));
 
+  /* Parameter edits go to the running player, live and click-free */
+  if (self->player != NULL && !self->dirty && lq_player_sync (self->player))
+    return;
+  rebuild (self);
+}
+
+/* The next play, or the playback now after a short while, uses a new player. */
+static void
+rebuild (LqTransport *self)
+{
   self->dirty = TRUE;
   update_length (self);
   if (self->playing && self->rebuild_id == 0)
@@ -553,11 +634,8 @@ lq_transport_seek (LqTransport *self,
   g_return_if_fail (LQ_IS_TRANSPORT (self));
 
   sample = MIN (sample, self->length);
-  /* The player is sent to the last sample rather than past it: a flushing seek to the very end
-   * makes an EOS without a segment, which lqloudness cannot handle (it posts a message with a
-   * segment of no format). The difference is one sample. */
   if (self->player != NULL && !self->dirty)
-    lq_player_seek (self->player, sample < self->length ? sample : self->length - 1);
+    lq_player_seek (self->player, sample);
   self->position = G_MAXUINT64; /* always notify: the views follow a seek */
   set_position_internal (self, sample);
 }

@@ -10,13 +10,16 @@ G_BEGIN_DECLS
 
 /*
  * The window's transport: play, pause, seek, a loop region and a J/K/L shuttle over an
- * LqPlayer. The player plays the project as it was when it was made, so the transport makes a
- * new one after edits (lq_transport_invalidate()): at once while playing, from the same
- * position, else at the next play. Positions are album samples (LqSequence).
+ * LqPlayer. After structural edits (lq_transport_invalidate()) the transport makes a new
+ * player: shortly while playing, from the same position, else at the next play. Positions are album samples (LqSequence).
  *
  * The audio sink is a GStreamer bin description ("autoaudiosink", "pulsesink device=x",
  * "fakesink sync=true"): the window takes it from the LACQUER_AUDIO_SINK environment variable
- * when set, else from the GSettings key `audio-sink`.
+ * when set, else from the GSettings key `audio-sink`. Its output device is the GSettings key
+ * `audio-device` (followed while running) unless lq_transport_set_device() set one.
+ *
+ * Edits: lq_transport_invalidate() first hands parameter edits to the running player
+ * (lq_player_sync(): live and click-free); only structural edits make a new player.
  *
  * Properties: position, length, playing, shuttle-speed (-8..8: negative scans backwards,
  * 0 stopped, 1 normal play), loop-start, loop-end, loop-enabled, player (the LqPlayer now,
@@ -36,6 +39,9 @@ void         lq_transport_set_project       (LqTransport  *self,
 void         lq_transport_set_sink          (LqTransport  *self,
                                              const char   *description);
 const char  *lq_transport_get_sink          (LqTransport  *self);
+void         lq_transport_set_device        (LqTransport  *self,
+                                             const char   *device);
+char        *lq_transport_dup_device        (LqTransport  *self);
 void         lq_transport_invalidate        (LqTransport  *self);
 
 gboolean     lq_transport_play              (LqTransport  *self,

@@ -383,6 +383,58 @@ test_true_peak_filter (void)
   g_assert_cmpfloat (tp[1], <, tp[0] - 0.2);
 }
 
+/* A flushing seek to the very end: the flush drops the segment and EOS follows without a new
+ * one. No message may carry an invalid position (and no critical may be raised); the part of
+ * an interval before a flush is not reported with the old segment's times. */
+static void
+test_flush_to_end (void)
+{
+  Meter m;
+  gsize frames = 48000 / 20; /* 50 ms: half an interval */
+  g_autofree float *x = g_new (float, 2 * frames);
+  g_autoptr(GPtrArray) msgs = NULL;
+  GstSegment segment;
+
+  meter_init (&m, 48000, 2, NULL);
+  lq_synth_sine (x, frames, 2, 48000, 997.0, 0.5, 0.0);
+  meter_push (&m, x, frames, 480);
+  g_assert_true (gst_harness_push_event (m.h, gst_event_new_flush_start ()));
+  g_assert_true (gst_harness_push_event (m.h, gst_event_new_flush_stop (TRUE)));
+  g_assert_true (gst_harness_push_event (m.h, gst_event_new_eos ()));
+  msgs = meter_messages (&m);
+  for (guint i = 0; i < msgs->len; i++)
+    {
+      guint64 t = GST_CLOCK_TIME_NONE;
+
+      g_assert_true (gst_structure_get_uint64 (g_ptr_array_index (msgs, i), "stream-time", &t));
+      g_assert_true (GST_CLOCK_TIME_IS_VALID (t));
+    }
+  g_assert_cmpuint (msgs->len, ==, 0);
+  meter_clear (&m);
+
+  /* After a flush, a new segment and a partial interval, EOS reports it with valid times */
+  meter_init (&m, 48000, 2, NULL);
+  meter_push (&m, x, frames, 480);
+  g_assert_true (gst_harness_push_event (m.h, gst_event_new_flush_start ()));
+  g_assert_true (gst_harness_push_event (m.h, gst_event_new_flush_stop (TRUE)));
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  segment.start = segment.time = GST_SECOND;
+  g_assert_true (gst_harness_push_event (m.h, gst_event_new_segment (&segment)));
+  m.pushed = 48000;
+  meter_push (&m, x, frames, 480);
+  g_assert_true (gst_harness_push_event (m.h, gst_event_new_eos ()));
+  g_clear_pointer (&msgs, g_ptr_array_unref);
+  msgs = meter_messages (&m);
+  g_assert_cmpuint (msgs->len, ==, 1);
+  {
+    guint64 t = GST_CLOCK_TIME_NONE;
+
+    g_assert_true (gst_structure_get_uint64 (g_ptr_array_index (msgs, 0), "stream-time", &t));
+    g_assert_cmpuint (t, ==, GST_SECOND);
+  }
+  meter_clear (&m);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -396,6 +448,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lq/gst-loudness/reset", test_reset);
   g_test_add_func ("/lq/gst-loudness/non-finite", test_non_finite);
   g_test_add_func ("/lq/gst-loudness/true-peak-filter", test_true_peak_filter);
+  g_test_add_func ("/lq/gst-loudness/flush-to-end", test_flush_to_end);
 
   return g_test_run ();
 }
