@@ -9,11 +9,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "lq-album-reader.h"
 #include "lq-atomic-file.h"
 #include "lq-decoder.h"
 #include "lq-engine-error.h"
 #include "lq-peak-cache.h"
 #include "lq-peaks.h"
+#include "lq-sequence.h"
 
 #define MAGIC "LQPEAKS"
 #define FORMAT_VERSION 1
@@ -764,4 +766,325 @@ lq_peak_cache_read (LqPeakCache *self,
         rms[p] = sqrtf (peak.power);
     }
   return res;
+}
+
+/* ---- Processed peaks ---- */
+
+/* What a worker renders: copies of the track (and of the next one, whose crossfade curve the
+ * track's end uses) in a private project, and a sequence of their placements. */
+typedef struct
+{
+  LqProject *project;   /* private: holds the copies */
+  LqSequence *sequence; /* the track's placement (0) and the next one's (1), if any */
+} ProcessedData;
+
+static void
+processed_data_free (ProcessedData *data)
+{
+  g_clear_pointer (&data->sequence, lq_sequence_free);
+  g_clear_object (&data->project);
+  g_free (data);
+}
+
+static void
+copy_element_settings (LqChainElement *dest,
+                       LqChainElement *src)
+{
+  g_auto(GStrv) names = lq_chain_element_list_properties (src);
+
+  lq_chain_element_set_bypass (dest, lq_chain_element_get_bypass (src));
+  for (guint i = 0; names[i] != NULL; i++)
+    lq_chain_element_set (dest, names[i], lq_chain_element_get (src, names[i]));
+}
+
+/* A copy of what lq_album_render_track() reads from @track. */
+static LqTrack *
+copy_track (LqTrack *track)
+{
+  GListModel *stems = lq_track_get_stems (track);
+  guint n_stems = g_list_model_get_n_items (stems);
+  LqChain *chain = lq_track_get_chain (track);
+  LqTrack *copy;
+
+  if (n_stems > 0)
+    {
+      g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+      GListModel *copy_stems;
+
+      for (guint i = 0; i < n_stems; i++)
+        {
+          g_autoptr(LqStem) stem = g_list_model_get_item (stems, i);
+          g_ptr_array_add (files, g_object_ref (lq_stem_get_file (stem)));
+        }
+      copy = lq_track_new_for_stems ((GFile **) files->pdata, n_stems);
+      copy_stems = lq_track_get_stems (copy);
+      for (guint i = 0; i < n_stems; i++)
+        {
+          g_autoptr(LqStem) stem = g_list_model_get_item (stems, i);
+          g_autoptr(LqStem) stem_copy = g_list_model_get_item (copy_stems, i);
+          copy_element_settings (lq_stem_get_strip (stem_copy), lq_stem_get_strip (stem));
+        }
+    }
+  else
+    copy = lq_track_new (lq_track_get_file (track));
+
+  g_object_set (copy,
+                "title", lq_track_get_title (track),
+                "gain", lq_track_get_gain (track),
+                "match-gain", lq_track_get_match_gain (track),
+                "fade-in", lq_track_get_fade_in (track),
+                "fade-out", lq_track_get_fade_out (track),
+                "fade-in-curve", lq_track_get_fade_in_curve (track),
+                "fade-out-curve", lq_track_get_fade_out_curve (track),
+                "crossfade-curve", lq_track_get_crossfade_curve (track),
+                NULL);
+  for (guint i = 0; i < lq_chain_get_n_elements (chain); i++)
+    {
+      LqChainElement *element = lq_chain_get_element (chain, i);
+      g_autoptr(LqChainElement) element_copy = lq_chain_element_new (lq_chain_element_get_factory (element));
+
+      copy_element_settings (element_copy, element);
+      lq_chain_append (lq_track_get_chain (copy), element_copy);
+    }
+  return copy;
+}
+
+/* The placement of the track at @track in the project's list, or -1 (hidden, or no such
+ * track). */
+static int
+find_placement (const LqSequence *seq,
+                guint             track)
+{
+  for (guint i = 0; i < seq->n_placements; i++)
+    if (seq->placements[i].index == track)
+      return (int) i;
+  return -1;
+}
+
+static ProcessedData *
+processed_data_new (LqProject  *project,
+                    guint       track,
+                    GError    **error)
+{
+  g_autoptr(LqSequence) seq = lq_sequence_new (project);
+  ProcessedData *data;
+  int i = find_placement (seq, track);
+
+  if (i < 0)
+    {
+      g_set_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_INVALID,
+                   _("Track %u is not on the album (it is hidden or does not exist)"), track + 1);
+      return NULL;
+    }
+  data = g_new0 (ProcessedData, 1);
+  data->project = lq_project_new ();
+  data->sequence = g_new0 (LqSequence, 1);
+  data->sequence->rate = seq->rate;
+  data->sequence->n_placements = (guint) i + 1 < seq->n_placements ? 2 : 1;
+  data->sequence->placements = g_new0 (LqPlacement, 2);
+  data->sequence->length = seq->length;
+  for (guint k = 0; k < data->sequence->n_placements; k++)
+    {
+      g_autoptr(LqTrack) copy = copy_track (seq->placements[i + k].track);
+
+      data->sequence->placements[k] = seq->placements[i + k];
+      data->sequence->placements[k].track = copy; /* owned by the private project */
+      lq_project_append_track (data->project, copy);
+    }
+  return data;
+}
+
+static LqPeakCache *
+processed_render (ProcessedData  *data,
+                  GCancellable   *cancellable,
+                  GError        **error)
+{
+  const LqPlacement *p = &data->sequence->placements[0];
+  g_autoptr(LqPeakCacheBuilder) builder = NULL;
+  g_autofree float *out = g_try_new (float, MAX (p->length, 1) * 2);
+
+  if (out == NULL)
+    {
+      g_set_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_INVALID,
+                   _("Not enough memory to draw the processed waveform of track %u"), p->number);
+      return NULL;
+    }
+  if (!lq_album_render_track (data->project, data->sequence, 0, out, cancellable, error))
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  builder = lq_peak_cache_builder_new (2, data->sequence->rate);
+  lq_peak_cache_builder_add (builder, out, p->length);
+  return lq_peak_cache_builder_end (builder);
+}
+
+static void
+append_file_identity (GString *s,
+                      GFile   *file)
+{
+  g_autofree char *uri = g_file_get_uri (file);
+  Identity id = { 0, 0, 0 };
+
+  query_identity (file, &id, NULL, NULL);
+  g_string_append_printf (s, "%s|%" G_GUINT64_FORMAT "|%" G_GINT64_FORMAT ".%06u\n", uri, id.size, id.mtime, id.usec);
+}
+
+static void
+append_element (GString        *s,
+                LqChainElement *element)
+{
+  g_auto(GStrv) names = lq_chain_element_list_properties (element);
+
+  g_string_append_printf (s, "%s%s", lq_chain_element_get_factory (element),
+                          lq_chain_element_get_bypass (element) ? " (bypassed)" : "");
+  for (guint i = 0; names[i] != NULL; i++)
+    g_string_append_printf (s, " %s=%s", names[i], lq_chain_element_get (element, names[i]));
+  g_string_append_c (s, '\n');
+}
+
+/**
+ * lq_peak_cache_get_processed_key:
+ * @project: a project
+ * @track: a track's position in the project's list
+ *
+ * What the processed peaks of @track depend on, hashed: its sources (URI, size, modification
+ * time), its placement (trims, crossfades), chain, stem strips, gains, fades and curves, the
+ * next track's crossfade curve, the album rate. Cheap (no decoding); call it in the thread
+ * that owns @project.
+ *
+ * Returns: (transfer full) (nullable): a SHA-256 in hex, %NULL when @track is not on the album
+ */
+char *
+lq_peak_cache_get_processed_key (LqProject *project,
+                                 guint      track)
+{
+  g_autoptr(LqSequence) seq = NULL;
+  g_autoptr(GString) s = NULL;
+  const LqPlacement *p;
+  LqTrack *t;
+  GListModel *stems;
+  LqChain *chain;
+  int i;
+
+  g_return_val_if_fail (LQ_IS_PROJECT (project), NULL);
+
+  seq = lq_sequence_new (project);
+  if ((i = find_placement (seq, track)) < 0)
+    return NULL;
+  p = &seq->placements[i];
+  t = p->track;
+  s = g_string_new (NULL);
+  g_string_append_printf (s, "rate %u in %" G_GUINT64_FORMAT " length %" G_GUINT64_FORMAT
+                          " overlap %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+                          seq->rate, p->in_point, p->length, p->overlap_in, p->overlap_out);
+  stems = lq_track_get_stems (t);
+  if (g_list_model_get_n_items (stems) == 0)
+    append_file_identity (s, lq_track_get_file (t));
+  for (guint k = 0; k < g_list_model_get_n_items (stems); k++)
+    {
+      g_autoptr(LqStem) stem = g_list_model_get_item (stems, k);
+      append_file_identity (s, lq_stem_get_file (stem));
+      append_element (s, lq_stem_get_strip (stem));
+    }
+  chain = lq_track_get_chain (t);
+  for (guint k = 0; k < lq_chain_get_n_elements (chain); k++)
+    append_element (s, lq_chain_get_element (chain, k));
+  g_string_append_printf (s, "gain %.17g match %.17g fade-in %" G_GUINT64_FORMAT " %d fade-out %" G_GUINT64_FORMAT
+                          " %d crossfade %d next %d\n",
+                          lq_track_get_gain (t), lq_track_get_match_gain (t), lq_track_get_fade_in (t),
+                          lq_track_get_fade_in_curve (t), lq_track_get_fade_out (t), lq_track_get_fade_out_curve (t),
+                          lq_track_get_crossfade_curve (t),
+                          (guint) i + 1 < seq->n_placements ? (int) lq_track_get_crossfade_curve (seq->placements[i + 1].track) : -1);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, s->str, s->len);
+}
+
+/**
+ * lq_peak_cache_build_processed:
+ * @project: a project
+ * @track: a track's position in the project's list
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error (LQ_ENGINE_ERROR_INVALID for a hidden track, the
+ *   render's errors, G_IO_ERROR_CANCELLED)
+ *
+ * The processed peaks of @track (see above), blocking: @project must not be edited meanwhile
+ * (use lq_peak_cache_build_processed_async() from the main thread).
+ *
+ * Returns: (transfer full) (nullable): an in-memory cache, or %NULL with @error set
+ */
+LqPeakCache *
+lq_peak_cache_build_processed (LqProject     *project,
+                               guint          track,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  ProcessedData *data;
+  LqPeakCache *cache;
+
+  g_return_val_if_fail (LQ_IS_PROJECT (project), NULL);
+
+  data = processed_data_new (project, track, error);
+  if (data == NULL)
+    return NULL;
+  cache = processed_render (data, cancellable, error);
+  processed_data_free (data);
+  return cache;
+}
+
+static void
+processed_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  LqPeakCache *cache = processed_render (task_data, cancellable, &error);
+
+  if (cache == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, cache, (GDestroyNotify) lq_peak_cache_unref);
+}
+
+/**
+ * lq_peak_cache_build_processed_async:
+ * @project: a project, owned by the calling thread
+ * @track: a track's position in the project's list
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called in the thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * lq_peak_cache_build_processed() in a worker thread, on a copy of the track taken now.
+ */
+void
+lq_peak_cache_build_processed_async (LqProject           *project,
+                                     guint                track,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  ProcessedData *data;
+
+  g_return_if_fail (LQ_IS_PROJECT (project));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lq_peak_cache_build_processed_async);
+  data = processed_data_new (project, track, &error);
+  if (data == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) processed_data_free);
+  g_task_run_in_thread (task, processed_thread);
+}
+
+LqPeakCache *
+lq_peak_cache_build_processed_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "lq-project.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -91,6 +93,36 @@ guint64       lq_peak_cache_read        (LqPeakCache          *self,
                                          float                *min,
                                          float                *max,
                                          float                *rms);
+
+/*
+ * Processed peaks: the waveform of a track as it is heard on the album (decoded, trimmed, mixed
+ * from its stems, through its chain, with its gain, match gain and fades: rendered by
+ * lq_album_render_track(), the code behind playback and export). Stereo at the album rate;
+ * frame 0 is the placement's first sample (LqPlacement.start on the album), and the cache
+ * has the same entries and levels as a source cache, so the two are read alike.
+ *
+ * The async call copies what it needs from @project (the track, its neighbour's crossfade
+ * curve) in the calling thread, so the project may be edited while the worker renders. It
+ * costs the track's render time (about a second for 4 minutes) and, transiently, the
+ * rendered track in memory (8 bytes per album frame); the result lives in memory only.
+ *
+ * lq_peak_cache_get_processed_key() names what the processed peaks depend on (a SHA-256 of
+ * the source files' identity, the trims, the chain, gains, fades and curves): equal keys
+ * give equal peaks, so a caller can keep them and skip a rebuild (e.g. after undo).
+ */
+char         *lq_peak_cache_get_processed_key      (LqProject            *project,
+                                                    guint                 track);
+LqPeakCache  *lq_peak_cache_build_processed        (LqProject            *project,
+                                                    guint                 track,
+                                                    GCancellable         *cancellable,
+                                                    GError              **error);
+void          lq_peak_cache_build_processed_async  (LqProject            *project,
+                                                    guint                 track,
+                                                    GCancellable         *cancellable,
+                                                    GAsyncReadyCallback   callback,
+                                                    gpointer              user_data);
+LqPeakCache  *lq_peak_cache_build_processed_finish (GAsyncResult         *result,
+                                                    GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LqPeakCache, lq_peak_cache_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LqPeakCacheBuilder, lq_peak_cache_builder_free)

@@ -33,6 +33,10 @@ emit_changed (LqAlbumLayout *self,
 {
   g_clear_pointer (&self->sequence, lq_sequence_free);
   self->serial++;
+  /* Processed peaks that depend on the change go stale now (views fall back to the fades
+   * outline) and are rebuilt once edits pause. */
+  if (audible && self->peaks != NULL)
+    lq_peak_store_invalidate_processed (self->peaks);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0, audible);
 }
 
@@ -117,6 +121,15 @@ peaks_loaded_cb (LqAlbumLayout *self,
 }
 
 static void
+processed_cb (LqAlbumLayout *self,
+              LqTrack       *track,
+              LqPeakStore   *store)
+{
+  self->serial++;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, FALSE);
+}
+
+static void
 lq_album_layout_dispose (GObject *object)
 {
   LqAlbumLayout *self = LQ_ALBUM_LAYOUT (object);
@@ -171,6 +184,7 @@ lq_album_layout_new (LqPeakStore *peaks)
     {
       self->peaks = g_object_ref (peaks);
       g_signal_connect_object (peaks, "loaded", G_CALLBACK (peaks_loaded_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (peaks, "processed", G_CALLBACK (processed_cb), self, G_CONNECT_SWAPPED);
     }
   return self;
 }
@@ -191,6 +205,8 @@ lq_album_layout_set_project (LqAlbumLayout *self,
       g_signal_handlers_disconnect_by_data (self->project, self);
     }
   g_set_object (&self->project, project);
+  if (self->peaks != NULL)
+    lq_peak_store_set_project (self->peaks, project);
   if (project != NULL)
     {
       g_signal_connect_object (lq_project_get_tracks (project), "items-changed",
@@ -317,6 +333,25 @@ lq_album_layout_get_peaks (LqAlbumLayout *self,
 }
 
 /**
+ * lq_album_layout_get_processed_peaks:
+ *
+ * Returns: (transfer none) (nullable): the waveform of @track as heard (its chain, gain and
+ *   fades; album rate, frame 0 at the track's start), %NULL while it is built or without a
+ *   peak store (see lq_peak_store_lookup_processed())
+ */
+LqPeakCache *
+lq_album_layout_get_processed_peaks (LqAlbumLayout *self,
+                                     LqTrack       *track)
+{
+  g_return_val_if_fail (LQ_IS_ALBUM_LAYOUT (self), NULL);
+  g_return_val_if_fail (LQ_IS_TRACK (track), NULL);
+
+  if (self->peaks == NULL)
+    return NULL;
+  return lq_peak_store_lookup_processed (self->peaks, track);
+}
+
+/**
  * lq_album_layout_get_fades:
  * @placement: a placement of the current sequence
  *
@@ -391,4 +426,130 @@ lq_album_layout_get_serial (LqAlbumLayout *self)
 {
   g_return_val_if_fail (LQ_IS_ALBUM_LAYOUT (self), 0);
   return self->serial;
+}
+
+/* ---- Zoom and scroll gestures of the views ---- */
+
+typedef struct
+{
+  const LqViewGestures *gestures; /* the view's callbacks (static) */
+  GtkWidget *widget;              /* the view (owns this) */
+  double pointer_x;               /* last pointer position over it, for Ctrl+scroll */
+  guint64 zoom_begin_length;      /* view length when a pinch began */
+} ViewGestures;
+
+static double
+gesture_view_length (ViewGestures *g,
+                     guint64      *start,
+                     guint64      *end,
+                     guint64      *length)
+{
+  g->gestures->get_view (g->widget, start, end, length);
+  return (double) MAX (*end - *start, 1);
+}
+
+static void
+view_motion_cb (GtkEventControllerMotion *controller,
+                double                    x,
+                double                    y,
+                ViewGestures             *g)
+{
+  g->pointer_x = x;
+}
+
+static gboolean
+view_scroll_cb (GtkEventControllerScroll *controller,
+                double                    dx,
+                double                    dy,
+                ViewGestures             *g)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+  guint64 start, end, length;
+  double len = gesture_view_length (g, &start, &end, &length);
+  double shift;
+
+  if (length == 0)
+    return FALSE;
+  if (state & GDK_CONTROL_MASK)
+    {
+      g->gestures->zoom (g->widget, pow (1.2, dy), g->pointer_x);
+      return TRUE;
+    }
+  if (g->gestures->pass_scroll_when_fit && start == 0 && end >= length)
+    return FALSE; /* nothing to move: let the page scroll */
+  /* A wheel step moves a tenth of the width; a touchpad by the distance moved. */
+  shift = (dx + dy) * 0.1 * len;
+  if (gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (controller)) != NULL
+      && gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_SURFACE)
+    shift = (dx + dy) * len / MAX (gtk_widget_get_width (g->widget), 1);
+  if (shift < 0 && (guint64) -shift > start)
+    g->gestures->set_view (g->widget, 0, end - start);
+  else
+    g->gestures->set_view (g->widget, (guint64) ((double) start + shift),
+                           (guint64) ((double) start + shift) + (end - start));
+  return TRUE;
+}
+
+static void
+view_zoom_begin_cb (GtkGesture       *gesture,
+                    GdkEventSequence *sequence,
+                    ViewGestures     *g)
+{
+  guint64 start, end, length;
+
+  g->gestures->get_view (g->widget, &start, &end, &length);
+  g->zoom_begin_length = end - start;
+}
+
+static void
+view_zoom_scale_changed_cb (GtkGestureZoom *gesture,
+                            double          scale,
+                            ViewGestures   *g)
+{
+  guint64 start, end, length;
+  double current = gesture_view_length (g, &start, &end, &length);
+  double x, y;
+
+  if (gtk_event_controller_get_current_event (GTK_EVENT_CONTROLLER (gesture)) == NULL
+      || !gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
+    x = gtk_widget_get_width (g->widget) / 2.0;
+  g->gestures->zoom (g->widget, g->zoom_begin_length / MAX (scale, 0.01) / current, x);
+}
+
+/**
+ * lq_view_gestures_attach:
+ * @widget: an album view
+ * @gestures: (not nullable): its callbacks; must outlive @widget (a static struct)
+ *
+ * Adds the shared zoom and scroll gestures (see #LqViewGestures) to @widget.
+ */
+void
+lq_view_gestures_attach (GtkWidget            *widget,
+                         const LqViewGestures *gestures)
+{
+  ViewGestures *g;
+  GtkEventController *controller;
+  GtkGesture *gesture;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (gestures != NULL && gestures->get_view != NULL && gestures->set_view != NULL
+                    && gestures->zoom != NULL);
+
+  g = g_new0 (ViewGestures, 1);
+  g->gestures = gestures;
+  g->widget = widget;
+  g_object_set_data_full (G_OBJECT (widget), "lq-view-gestures", g, g_free);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect (controller, "motion", G_CALLBACK (view_motion_cb), g);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  g_signal_connect (controller, "scroll", G_CALLBACK (view_scroll_cb), g);
+  gtk_widget_add_controller (widget, controller);
+
+  gesture = gtk_gesture_zoom_new ();
+  g_signal_connect (gesture, "begin", G_CALLBACK (view_zoom_begin_cb), g);
+  g_signal_connect (gesture, "scale-changed", G_CALLBACK (view_zoom_scale_changed_cb), g);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (gesture));
 }

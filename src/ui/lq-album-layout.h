@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "lq-peak-store.h"
 #include "lq-project.h"
@@ -12,7 +13,10 @@ G_BEGIN_DECLS
 /*
  * The album laid out in time, shared by the window's views (timeline, waveform, transport):
  * the project's LqSequence, computed again after any change of the project, of the track
- * order, of a track or of a chain, and the waveform peaks of each track from an LqPeakStore.
+ * order, of a track or of a chain, and the waveform peaks of each track from an LqPeakStore:
+ * the source's, and the track as heard (processed: chain, gain, fades), which the layout
+ * keeps up to date by handing the project to the store and invalidating after each audible
+ * change.
  * "changed" (gboolean audible) is emitted after each such change and when peaks arrive;
  * audible is FALSE for changes that cannot change the sound (metadata, peaks), so a player
  * need not start again. The sequence is recomputed on the next
@@ -46,6 +50,8 @@ const LqPlacement *lq_album_layout_find_at       (LqAlbumLayout *self,
                                                   guint64        sample);
 LqPeakCache      *lq_album_layout_get_peaks      (LqAlbumLayout *self,
                                                   LqTrack       *track);
+LqPeakCache      *lq_album_layout_get_processed_peaks (LqAlbumLayout *self,
+                                                  LqTrack       *track);
 void              lq_album_layout_get_fades      (LqAlbumLayout *self,
                                                   const LqPlacement *placement,
                                                   LqPlacementFades *fades);
@@ -53,5 +59,26 @@ double            lq_placement_fades_envelope    (const LqPlacementFades *fades,
                                                   guint64        length,
                                                   gint64         offset);
 guint             lq_album_layout_get_serial     (LqAlbumLayout *self);
+
+/*
+ * The zoom and scroll gestures the album's views share (the timeline, the waveform view):
+ * Ctrl+scroll zooms around the pointer (1.2 times a wheel step), a pinch zooms around the
+ * fingers, and plain scrolling moves the view (a tenth of its width a wheel step, or the
+ * distance a touchpad moved).
+ */
+typedef struct
+{
+  /* the part shown, [*start, *end), of an album of *length samples */
+  void (*get_view) (GtkWidget *widget, guint64 *start, guint64 *end, guint64 *length);
+  /* shows [start, end) (the view keeps it within the album) */
+  void (*set_view) (GtkWidget *widget, guint64 start, guint64 end);
+  /* zooms by @factor (new length over current) keeping the sample under @anchor_x */
+  void (*zoom)     (GtkWidget *widget, double factor, double anchor_x);
+  /* when the whole album shows, plain scrolling is left to the page around the view */
+  gboolean pass_scroll_when_fit;
+} LqViewGestures;
+
+void              lq_view_gestures_attach        (GtkWidget            *widget,
+                                                  const LqViewGestures *gestures);
 
 G_END_DECLS

@@ -41,6 +41,7 @@ typedef struct
   int playing;
   guint64 range_start;
   guint64 range_end;
+  gboolean show_processed;
 } CacheKey;
 
 struct _LqTimeline
@@ -60,6 +61,7 @@ struct _LqTimeline
   guint64 range_end;
   int selected;              /* selected track (project index), -1 none */
   int playing;               /* track being played (project index), -1 none */
+  gboolean show_processed;   /* outline the tracks as heard (processed peaks) */
 
   GskRenderNode *node;       /* the blocks, waveforms, markers as last drawn */
   CacheKey cache_key;        /* what node was drawn for */
@@ -70,8 +72,6 @@ struct _LqTimeline
   int drag_track;            /* its track (project index) */
   double drag_x;             /* where it began */
   double drag_y;
-  double pointer_x;          /* last pointer position, for Ctrl+scroll */
-  guint64 zoom_begin_length; /* view length when a pinch began */
 
   GSimpleActionGroup *actions; /* the fade curve actions of the context menu */
   GtkWidget *popover;        /* the context menu */
@@ -298,6 +298,57 @@ draw_block_waveform (LqTimeline        *self,
   cairo_fill (cr);
 }
 
+/* The outline of the track as heard (its processed peaks, all channels), when built: the
+ * upper and lower edges as lines over the source's waveform. */
+static void
+draw_block_processed (LqTimeline        *self,
+                      cairo_t           *cr,
+                      const LqPlacement *p,
+                      double             y,
+                      double             h,
+                      int                width)
+{
+  LqPeakCache *peaks = lq_album_layout_get_processed_peaks (self->layout, p->track);
+  double yc = y + h / 2 + 5, hh = h / 2 - 7;
+  double x0, x1;
+  int px0, px1;
+  guint64 a, b;
+  float *low, *high;
+  guint n;
+
+  if (peaks == NULL || !self->show_processed)
+    return;
+  x0 = MAX (lq_timeline_sample_to_x (self, p->start), 0);
+  x1 = MIN (lq_timeline_sample_to_x (self, p->end), width);
+  px0 = (int) floor (x0);
+  px1 = (int) ceil (x1);
+  if (px1 <= px0)
+    return;
+  n = px1 - px0;
+  a = CLAMP (lq_timeline_x_to_sample (self, px0), p->start, p->end);
+  b = CLAMP (lq_timeline_x_to_sample (self, px1), p->start, p->end);
+  ensure_scratch (self, n);
+  low = self->scratch;
+  high = self->scratch + self->scratch_len;
+  lq_waveform_read (peaks, -1, a - p->start, b - p->start, n, low, high, self->scratch + 2 * self->scratch_len);
+  for (int edge = 0; edge < 2; edge++)
+    {
+      const float *v = edge ? low : high;
+
+      for (guint i = 0; i < n; i++)
+        {
+          double vy = yc - CLAMP (v[i], -1.f, 1.f) * hh;
+          if (i == 0)
+            cairo_move_to (cr, px0, vy);
+          cairo_line_to (cr, px0 + i + 0.5, vy);
+        }
+      cairo_line_to (cr, px0 + n, yc - CLAMP (v[n - 1], -1.f, 1.f) * hh);
+    }
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
 /* The fade curve over [x0, x1] of a block: rising (fade-in) or falling (fade-out); the part
  * above it (what the fade takes away) shaded. */
 static void
@@ -474,6 +525,7 @@ draw_album (LqTimeline *self,
       cairo_rectangle (cr, x0, y, x1 - x0, h);
       cairo_clip (cr);
       draw_block_waveform (self, cr, p, y, h, width, &wave);
+      draw_block_processed (self, cr, p, y, h, width);
       draw_fade (cr, fades.in_curve, FALSE, x0, lq_timeline_sample_to_x (self, p->start + fades.in_length), y, h, &white);
       draw_fade (cr, fades.out_curve, TRUE, lq_timeline_sample_to_x (self, p->end - fades.out_length), x1, y, h, &white);
       cairo_restore (cr);
@@ -560,7 +612,8 @@ cache_key_equal (const CacheKey *a,
   return a->width == b->width && a->height == b->height && a->view_start == b->view_start
          && a->view_end == b->view_end && a->serial == b->serial && a->dark == b->dark
          && a->selected == b->selected && a->playing == b->playing
-         && a->range_start == b->range_start && a->range_end == b->range_end;
+         && a->range_start == b->range_start && a->range_end == b->range_end
+         && a->show_processed == b->show_processed;
 }
 
 static void
@@ -592,6 +645,7 @@ lq_timeline_snapshot (GtkWidget   *widget,
   key.playing = self->playing;
   key.range_start = self->range_start;
   key.range_end = self->range_end;
+  key.show_processed = self->show_processed;
   if (self->node == NULL || !cache_key_equal (&key, &self->cache_key))
     {
       g_clear_pointer (&self->node, gsk_render_node_unref);
@@ -782,6 +836,82 @@ _lq_timeline_drag_end (LqTimeline *self,
     }
 }
 
+/* What a screen reader says about the timeline: the selected track and its fades. */
+static void
+update_accessible (LqTimeline *self)
+{
+  const LqPlacement *p = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->layout != NULL && self->selected >= 0)
+    p = lq_album_layout_find_track (self->layout, self->selected);
+  if (p != NULL)
+    {
+      LqPlacementFades fades;
+      guint rate = lq_album_layout_get_sequence (self->layout)->rate;
+
+      lq_album_layout_get_fades (self->layout, p, &fades);
+      text = g_strdup_printf (_("Track %u “%s”: fade-in %.1f s, fade-out %.1f s"), p->number,
+                              lq_track_get_title (p->track) ? lq_track_get_title (p->track) : "",
+                              (double) fades.in_length / rate, (double) fades.out_length / rate);
+    }
+  else
+    text = g_strdup (_("No track selected"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+/* Moves the selected track's fade-in (or fade-out) handle by @tenths tenths of a second (to
+ * the right when positive: a longer fade-in, a shorter fade-out), as a drag would: through the
+ * history, snapped in CD mode, within the track less its other fade. A side that crossfades
+ * has no handle. */
+static gboolean
+move_fade (LqTimeline *self,
+           gboolean    fade_out,
+           int         tenths)
+{
+  const LqPlacement *p;
+  LqPlacementFades fades;
+  gint64 step, current, value, max;
+  guint rate;
+  GValue v = G_VALUE_INIT;
+
+  if (self->layout == NULL || self->selected < 0
+      || (p = lq_album_layout_find_track (self->layout, self->selected)) == NULL)
+    return FALSE;
+  if (fade_out ? p->overlap_out > 0 : p->overlap_in > 0)
+    return FALSE;
+  lq_album_layout_get_fades (self->layout, p, &fades);
+  rate = lq_album_layout_get_sequence (self->layout)->rate;
+  step = (gint64) tenths * rate / 10;
+  current = (gint64) (fade_out ? fades.out_length : fades.in_length);
+  max = (gint64) (p->length - MIN (fade_out ? fades.in_length : fades.out_length, p->length));
+  value = fade_out ? current - step : current + step;
+  value = (gint64) snap (self, (guint64) CLAMP (value, 0, max));
+  value = MIN (value, max);
+  if (value != current)
+    {
+      g_value_init (&v, G_TYPE_UINT64);
+      g_value_set_uint64 (&v, (guint64) value);
+      set_track_property (self, p->track, fade_out ? "fade-out" : "fade-in", &v,
+                          fade_out ? _("Change Fade-Out") : _("Change Fade-In"));
+      g_value_unset (&v);
+    }
+  update_accessible (self);
+  return TRUE;
+}
+
+static gboolean
+move_fade_cb (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  gboolean fade_out;
+  int tenths;
+
+  g_variant_get (args, "(bi)", &fade_out, &tenths);
+  return move_fade (LQ_TIMELINE (widget), fade_out, tenths);
+}
+
 static void
 drag_begin_cb (LqTimeline     *self,
                double          x,
@@ -819,7 +949,6 @@ motion_cb (LqTimeline               *self,
   const LqSequence *seq;
   const char *cursor = NULL;
 
-  self->pointer_x = x;
   if (self->layout == NULL || self->drag != DRAG_NONE)
     return;
   seq = lq_album_layout_get_sequence (self->layout);
@@ -834,54 +963,42 @@ motion_cb (LqTimeline               *self,
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), cursor);
 }
 
-static gboolean
-scroll_cb (LqTimeline               *self,
-           double                    dx,
-           double                    dy,
-           GtkEventControllerScroll *controller)
+/* The shared zoom and scroll gestures (lq_view_gestures_attach()). */
+static void
+gestures_get_view (GtkWidget *widget,
+                   guint64   *start,
+                   guint64   *end,
+                   guint64   *length)
 {
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-  double shift;
+  LqTimeline *self = LQ_TIMELINE (widget);
 
-  if (album_length (self) == 0)
-    return FALSE;
-  if (state & GDK_CONTROL_MASK)
-    {
-      lq_timeline_zoom (self, pow (1.2, dy), self->pointer_x);
-      return TRUE;
-    }
-  if (self->fit)
-    return FALSE; /* nothing to move: let the page scroll */
-  shift = (dx + dy) * 0.1 * view_length (self);
-  if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_SURFACE)
-    shift = (dx + dy) * view_length (self) / MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-  if (shift < 0 && (guint64) -shift > self->view_start)
-    update_view (self, 0, self->view_end - self->view_start);
-  else
-    update_view (self, (guint64) (self->view_start + shift),
-                 (guint64) (self->view_start + shift) + (self->view_end - self->view_start));
-  return TRUE;
+  *start = self->view_start;
+  *end = self->view_end;
+  *length = album_length (self);
 }
 
 static void
-zoom_begin_cb (LqTimeline       *self,
-               GdkEventSequence *sequence,
-               GtkGesture       *gesture)
+gestures_set_view (GtkWidget *widget,
+                   guint64    start,
+                   guint64    end)
 {
-  self->zoom_begin_length = self->view_end - self->view_start;
+  update_view (LQ_TIMELINE (widget), start, end);
 }
 
 static void
-zoom_scale_changed_cb (LqTimeline     *self,
-                       double          scale,
-                       GtkGestureZoom *gesture)
+gestures_zoom (GtkWidget *widget,
+               double     factor,
+               double     anchor_x)
 {
-  double x, y;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
-    x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-  lq_timeline_zoom (self, self->zoom_begin_length / MAX (scale, 0.01) / view_length (self), x);
+  lq_timeline_zoom (LQ_TIMELINE (widget), factor, anchor_x);
 }
+
+static const LqViewGestures view_gestures = {
+  gestures_get_view,
+  gestures_set_view,
+  gestures_zoom,
+  TRUE, /* the whole album shows: let the page scroll */
+};
 
 static void
 context_click_cb (LqTimeline      *self,
@@ -967,6 +1084,8 @@ layout_changed_cb (LqTimeline    *self,
   else
     update_view (self, self->view_start, self->view_end);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (audible)
+    update_accessible (self);
 }
 
 static void
@@ -1093,6 +1212,19 @@ lq_timeline_class_init (LqTimelineClass *klass)
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK, menu_key_cb, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Menu, 0, menu_key_cb, NULL);
 
+  /* Fades from the keyboard: [ and ] move the selected track's fade-in handle, { and }
+   * (Shift+[ and Shift+]) its fade-out handle, by 0.1 s; with Ctrl by 1 s. */
+  for (guint ctrl = 0; ctrl < 2; ctrl++)
+    {
+      GdkModifierType mods = ctrl ? GDK_CONTROL_MASK : 0;
+      int step = ctrl ? 10 : 1;
+
+      gtk_widget_class_add_binding (widget_class, GDK_KEY_bracketleft, mods, move_fade_cb, "(bi)", FALSE, -step);
+      gtk_widget_class_add_binding (widget_class, GDK_KEY_bracketright, mods, move_fade_cb, "(bi)", FALSE, step);
+      gtk_widget_class_add_binding (widget_class, GDK_KEY_braceleft, mods | GDK_SHIFT_MASK, move_fade_cb, "(bi)", TRUE, -step);
+      gtk_widget_class_add_binding (widget_class, GDK_KEY_braceright, mods | GDK_SHIFT_MASK, move_fade_cb, "(bi)", TRUE, step);
+    }
+
   gtk_widget_class_set_css_name (widget_class, "timeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -1107,10 +1239,15 @@ lq_timeline_init (LqTimeline *self)
   self->fit = TRUE;
   self->selected = -1;
   self->playing = -1;
+  self->show_processed = TRUE;
   self->context_track = -1;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_KEY_SHORTCUTS, "[ ] Shift+[ Shift+] Control+[ Control+]",
+                                  -1);
+  update_accessible (self);
 
   self->actions = g_simple_action_group_new ();
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -1126,14 +1263,7 @@ lq_timeline_init (LqTimeline *self)
   g_signal_connect_swapped (controller, "motion", G_CALLBACK (motion_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
-  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect_swapped (controller, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  gesture = gtk_gesture_zoom_new ();
-  g_signal_connect_swapped (gesture, "begin", G_CALLBACK (zoom_begin_cb), self);
-  g_signal_connect_swapped (gesture, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+  lq_view_gestures_attach (GTK_WIDGET (self), &view_gestures);
 
   gesture = gtk_gesture_drag_new ();
   g_signal_connect_swapped (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
@@ -1247,6 +1377,7 @@ lq_timeline_set_selected (LqTimeline *self,
     return;
   self->selected = track;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+  update_accessible (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
@@ -1270,6 +1401,20 @@ lq_timeline_set_playing_track (LqTimeline *self,
   if (self->playing == track)
     return;
   self->playing = track;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * lq_timeline_set_show_processed:
+ * @show: whether to outline each track as heard (its processed peaks, once built)
+ */
+void
+lq_timeline_set_show_processed (LqTimeline *self,
+                                gboolean    show)
+{
+  g_return_if_fail (LQ_IS_TIMELINE (self));
+
+  self->show_processed = !!show;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

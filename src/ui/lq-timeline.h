@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 /*
  * The album timeline: every track as a block to scale (alternating between two lanes, so a
- * crossfade shows as the blocks' overlap), with its waveform, its fades as curves with a
+ * crossfade shows as the blocks' overlap), with its waveform (and the outline of the track as
+ * heard, from its processed peaks once built), its fades as curves with a
  * handle to drag (edits go through the LqHistory, one undo step per drag; snapped to CD frames
  * in CD mode), the pauses between tracks, track-start (index 01), pause (index 00) and index
  * markers, the playhead, the loop region and the part the waveform view shows.
@@ -42,6 +43,8 @@ void       lq_timeline_set_selected      (LqTimeline    *self,
 int        lq_timeline_get_selected      (LqTimeline    *self);
 void       lq_timeline_set_playing_track (LqTimeline    *self,
                                           int            track);
+void       lq_timeline_set_show_processed (LqTimeline   *self,
+                                          gboolean       show);
 void       lq_timeline_zoom              (LqTimeline    *self,
                                           double         factor,
                                           double         anchor_x);

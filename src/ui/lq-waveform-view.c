@@ -57,10 +57,8 @@ struct _LqWaveformView
   float *scratch;            /* min/max/rms/envelope columns for one segment */
   guint scratch_len;         /* columns the scratch holds */
 
-  double pointer_x;          /* last pointer position over the widget, for Ctrl+scroll */
   double drag_start_x;       /* where the current drag began */
   gboolean dragging_range;   /* the drag has moved far enough to select a range */
-  guint64 zoom_begin_length; /* view length when a pinch began */
 };
 
 G_DEFINE_FINAL_TYPE (LqWaveformView, lq_waveform_view, GTK_TYPE_WIDGET)
@@ -384,6 +382,7 @@ layout_changed_cb (LqWaveformView *self,
       seg.source_ratio = peaks != NULL ? (double) lq_peak_cache_get_rate (peaks) / seq->rate : 1.0;
       seg.source_start = (guint64) (p->in_point * seg.source_ratio);
       lq_album_layout_get_fades (layout, p, &seg.fades);
+      seg.processed = lq_album_layout_get_processed_peaks (layout, p->track);
       g_array_append_val (segments, seg);
     }
   set_segments_internal (self, segments, seq->length, seq->rate);
@@ -534,10 +533,11 @@ draw_segment_lane (LqWaveformView          *self,
   guint64 a, b, src_a, src_b;
   float ceiling = powf (10.f, (float) self->ceiling_db / 20.f);
   gboolean processed = FALSE;
+  gboolean from_peaks = self->show_processed && seg->processed != NULL;
   float *min, *max, *rms, *env;
   guint n;
 
-  if (seg->peaks == NULL || seg_end <= self->view_start || seg->start >= self->view_end)
+  if ((seg->peaks == NULL && !from_peaks) || seg_end <= self->view_start || seg->start >= self->view_end)
     return;
   px0 = (int) floor (((double) MAX (seg->start, self->view_start) - self->view_start) / spp);
   px1 = (int) ceil (((double) MIN (seg_end, self->view_end) - self->view_start) / spp);
@@ -560,39 +560,71 @@ draw_segment_lane (LqWaveformView          *self,
   max = min + self->scratch_len;
   rms = max + self->scratch_len;
   env = rms + self->scratch_len;
-  lq_peak_cache_read (seg->peaks, MIN (lane, lq_peak_cache_get_channels (seg->peaks) - 1),
-                      src_a, MAX (src_b, src_a + 1), n, min, max, rms);
 
-  if (self->show_processed)
-    for (guint i = 0; i < n; i++)
-      {
-        double s = a + (i + 0.5) * (double) (b - a) / n;
-        env[i] = lq_placement_fades_envelope (&seg->fades, seg->length, (gint64) (s - seg->start));
-        processed |= fabsf (env[i] - 1.f) > 1e-4f;
-      }
-
-  for (guint i = 0; i < n; i++)
+  if (seg->peaks != NULL)
     {
-      int x = px0 + i;
-      float peak = MAX (max[i], -min[i]);
-      float hi = MIN (rms[i], max[i]), lo = MAX (-rms[i], min[i]);
-
-      /* min/max, then the RMS inside it */
-      span (canvas, x, value_row (yc, hh, max[i]), value_row (yc, hh, min[i]), peak_color);
-      if (hi > lo)
-        span (canvas, x, value_row (yc, hh, hi), value_row (yc, hh, lo), rms_color);
-
-      /* clipped samples in red, over the ceiling in orange, at the lane's edges */
-      if (peak >= LQ_WAVEFORM_CLIP_LEVEL || peak > ceiling)
+      lq_peak_cache_read (seg->peaks, MIN (lane, lq_peak_cache_get_channels (seg->peaks) - 1),
+                          src_a, MAX (src_b, src_a + 1), n, min, max, rms);
+      for (guint i = 0; i < n; i++)
         {
-          guint32 color = peak >= LQ_WAVEFORM_CLIP_LEVEL ? red : orange;
-          span (canvas, x, (int) y_top, (int) y_top + mark - 1, color);
-          span (canvas, x, (int) (y_top + lane_height) - mark, (int) (y_top + lane_height) - 1, color);
+          int x = px0 + i;
+          float peak = MAX (max[i], -min[i]);
+          float hi = MIN (rms[i], max[i]), lo = MAX (-rms[i], min[i]);
+
+          /* min/max, then the RMS inside it */
+          span (canvas, x, value_row (yc, hh, max[i]), value_row (yc, hh, min[i]), peak_color);
+          if (hi > lo)
+            span (canvas, x, value_row (yc, hh, hi), value_row (yc, hh, lo), rms_color);
+
+          /* clipped samples in red, over the ceiling in orange, at the lane's edges */
+          if (peak >= LQ_WAVEFORM_CLIP_LEVEL || peak > ceiling)
+            {
+              guint32 color = peak >= LQ_WAVEFORM_CLIP_LEVEL ? red : orange;
+              span (canvas, x, (int) y_top, (int) y_top + mark - 1, color);
+              span (canvas, x, (int) (y_top + lane_height) - mark, (int) (y_top + lane_height) - 1, color);
+            }
         }
     }
 
-  /* The outline after the sequencer's gain and fades, where they change anything: a line
-   * joining the columns' envelope-scaled maxima, another for the minima. */
+  if (from_peaks)
+    {
+      /* The track as heard, from its processed peaks (album frames from the segment's start,
+       * over the same columns; read into the RMS and envelope columns, no longer needed): a
+       * line joining the columns' maxima, another for the minima, where they are not the
+       * source's own edge (more than a pixel away: the two caches' entries do not start on the
+       * same frames, and a resampled source differs a little). */
+      float *pmax = rms, *pmin = env;
+
+      lq_peak_cache_read (seg->processed, MIN (lane, lq_peak_cache_get_channels (seg->processed) - 1),
+                          a - seg->start, MAX (b - seg->start, a - seg->start + 1), n, pmin, pmax, NULL);
+      for (int edge = 0; edge < 2; edge++)
+        {
+          gboolean was_drawn = FALSE;
+
+          for (guint i = 0; i < n; i++)
+            {
+              int y = value_row (yc, hh, edge ? pmin[i] : pmax[i]);
+              gboolean draw = seg->peaks == NULL || abs (y - value_row (yc, hh, edge ? min[i] : max[i])) > scale;
+
+              if (draw)
+                span (canvas, px0 + i, was_drawn ? prev : y, y, outline_color);
+              was_drawn = draw;
+              prev = y;
+            }
+        }
+      return;
+    }
+
+  /* Until then: the outline after the sequencer's gain and fades, where they change anything
+   * (elsewhere it is the waveform's own edge). */
+  if (!self->show_processed)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      double s = a + (i + 0.5) * (double) (b - a) / n;
+      env[i] = lq_placement_fades_envelope (&seg->fades, seg->length, (gint64) (s - seg->start));
+      processed |= fabsf (env[i] - 1.f) > 1e-4f;
+    }
   if (!processed)
     return;
   for (int edge = 0; edge < 2; edge++)
@@ -601,7 +633,6 @@ draw_segment_lane (LqWaveformView          *self,
         int y = value_row (yc, hh, (edge ? min[i] : max[i]) * env[i]);
         gboolean changed = fabsf (env[i] - 1.f) > 1e-4f;
 
-        /* only where the envelope is not unity (elsewhere it is the waveform's own edge) */
         if (changed)
           span (canvas, px0 + i, i > 0 && fabsf (env[i - 1] - 1.f) > 1e-4f ? prev : y, y, outline_color);
         prev = y;
@@ -780,65 +811,42 @@ lq_waveform_view_snapshot (GtkWidget   *widget,
 
 /* ---- Input ---- */
 
+/* The shared zoom and scroll gestures (lq_view_gestures_attach()). */
 static void
-motion_cb (LqWaveformView           *self,
-           double                    x,
-           double                    y,
-           GtkEventControllerMotion *controller)
+gestures_get_view (GtkWidget *widget,
+                   guint64   *start,
+                   guint64   *end,
+                   guint64   *length)
 {
-  self->pointer_x = x;
-}
+  LqWaveformView *self = LQ_WAVEFORM_VIEW (widget);
 
-static gboolean
-scroll_cb (LqWaveformView           *self,
-           double                    dx,
-           double                    dy,
-           GtkEventControllerScroll *controller)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-  int width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-  double shift;
-
-  if (self->length == 0)
-    return FALSE;
-  if (state & GDK_CONTROL_MASK)
-    {
-      lq_waveform_view_zoom (self, pow (1.2, dy), self->pointer_x);
-      return TRUE;
-    }
-  /* Scroll moves the view: a wheel step a tenth of the width. */
-  shift = (dx + dy) * 0.1 * view_length (self);
-  if (gtk_event_controller_scroll_get_unit (controller) == GDK_SCROLL_UNIT_SURFACE)
-    shift = (dx + dy) * view_length (self) / width;
-  if (shift < 0 && (guint64) -shift > self->view_start)
-    update_view (self, 0, self->view_end - self->view_start);
-  else
-    update_view (self, (guint64) ((double) self->view_start + shift),
-                 (guint64) ((double) self->view_start + shift) + (self->view_end - self->view_start));
-  return TRUE;
+  *start = self->view_start;
+  *end = self->view_end;
+  *length = self->length;
 }
 
 static void
-zoom_begin_cb (LqWaveformView   *self,
-               GdkEventSequence *sequence,
-               GtkGesture       *gesture)
+gestures_set_view (GtkWidget *widget,
+                   guint64    start,
+                   guint64    end)
 {
-  self->zoom_begin_length = self->view_end - self->view_start;
+  update_view (LQ_WAVEFORM_VIEW (widget), start, end);
 }
 
 static void
-zoom_scale_changed_cb (LqWaveformView *self,
-                       double          scale,
-                       GtkGestureZoom *gesture)
+gestures_zoom (GtkWidget *widget,
+               double     factor,
+               double     anchor_x)
 {
-  double x, y;
-  double current = view_length (self);
-  double wanted = self->zoom_begin_length / MAX (scale, 0.01);
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
-    x = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-  lq_waveform_view_zoom (self, wanted / current, x);
+  lq_waveform_view_zoom (LQ_WAVEFORM_VIEW (widget), factor, anchor_x);
 }
+
+static const LqViewGestures view_gestures = {
+  gestures_get_view,
+  gestures_set_view,
+  gestures_zoom,
+  FALSE, /* scrolling over the whole album stays here */
+};
 
 static void
 drag_begin_cb (LqWaveformView *self,
@@ -1039,7 +1047,6 @@ lq_waveform_view_class_init (LqWaveformViewClass *klass)
 static void
 lq_waveform_view_init (LqWaveformView *self)
 {
-  GtkEventController *controller;
   GtkGesture *gesture;
 
   self->segments = g_array_new (FALSE, TRUE, sizeof (LqWaveformSegment));
@@ -1053,18 +1060,7 @@ lq_waveform_view_init (LqWaveformView *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 
-  controller = gtk_event_controller_motion_new ();
-  g_signal_connect_swapped (controller, "motion", G_CALLBACK (motion_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect_swapped (controller, "scroll", G_CALLBACK (scroll_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  gesture = gtk_gesture_zoom_new ();
-  g_signal_connect_swapped (gesture, "begin", G_CALLBACK (zoom_begin_cb), self);
-  g_signal_connect_swapped (gesture, "scale-changed", G_CALLBACK (zoom_scale_changed_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+  lq_view_gestures_attach (GTK_WIDGET (self), &view_gestures);
 
   gesture = gtk_gesture_drag_new ();
   g_signal_connect_swapped (gesture, "drag-begin", G_CALLBACK (drag_begin_cb), self);
@@ -1267,4 +1263,27 @@ lq_waveform_view_set_show_processed (LqWaveformView *self,
 
   self->show_processed = !!show;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * lq_waveform_view_get_processed_peaks:
+ * @track: a track's index in the project
+ *
+ * Returns: (transfer none) (nullable): the processed peaks the view draws for @track's
+ *   outline, %NULL when it draws the gain and fades outline (not built yet) or has no such
+ *   track
+ */
+LqPeakCache *
+lq_waveform_view_get_processed_peaks (LqWaveformView *self,
+                                      int             track)
+{
+  g_return_val_if_fail (LQ_IS_WAVEFORM_VIEW (self), NULL);
+
+  for (guint i = 0; i < self->segments->len; i++)
+    {
+      LqWaveformSegment *seg = &g_array_index (self->segments, LqWaveformSegment, i);
+      if (seg->track == track && track >= 0)
+        return seg->processed;
+    }
+  return NULL;
 }

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
  * The waveform of the album (or any stretch of it, zoomed): per channel the min/max and RMS of
  * each pixel column from the peak caches, clipped samples (at full scale) marked red and
  * samples over the ceiling marked orange, the track starts, the loop region and the playhead,
- * and over the source the outline of what the sequencer makes of it (gain and fades).
+ * and over the source the outline of the track as heard: its processed peaks (chain, gain and
+ * fades) when they are built, else what the sequencer's gain and fades make of the source.
  *
  * A frame costs O(width): every track visible reads only the pixels it covers from its peak
  * cache (lq_peak_cache_read()), whatever the zoom; the drawn waveform is kept as a render node
@@ -35,6 +36,8 @@ typedef struct
   int track;              /* the track's index in the project, or -1 */
   guint number;           /* the track's number on the album (0: none) */
   LqPlacementFades fades; /* the sequencer's gain and fades, for the processed outline */
+  LqPeakCache *processed; /* borrowed; the track as heard (album rate, frame 0 at @start),
+                           * drawn as the processed outline; NULL: the outline from @fades */
 } LqWaveformSegment;
 
 #define LQ_WAVEFORM_CLIP_LEVEL 0.99997f /* 32767/32768: full scale for 16-bit sources */
@@ -73,6 +76,8 @@ void       lq_waveform_view_set_selected   (LqWaveformView          *self,
                                             int                      track);
 void       lq_waveform_view_set_show_processed (LqWaveformView      *self,
                                             gboolean                 show);
+LqPeakCache *lq_waveform_view_get_processed_peaks (LqWaveformView   *self,
+                                            int                      track);
 guint64    lq_waveform_view_x_to_sample    (LqWaveformView          *self,
                                             double                   x);
 double     lq_waveform_view_sample_to_x    (LqWaveformView          *self,

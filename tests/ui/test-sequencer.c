@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The album sequencer in a real window: reordering tracks (the row's drop target, the
  * keyboard actions) changes the project's order and undo restores it; dragging a fade handle
- * on the timeline changes the track's fade by the distance dragged; the fade curve menu, the
- * inspector's fields and undo/redo through the window's actions; playback into a fake sink
- * (click to seek, next track, J/K/L). */
+ * on the timeline changes the track's fade by the distance dragged; the fade keys ([ ] { },
+ * Ctrl for 1 s steps) change the selected track's fades by their steps, are described for
+ * assistive technology and undo as one step; the fade curve menu, the inspector's fields and
+ * undo/redo through the window's actions; playback into a fake sink (click to seek, next
+ * track, J/K/L). */
 #include "config.h"
 
 #include <math.h>
@@ -353,6 +355,123 @@ test_fade_drag (Fixture *f, gconstpointer data)
   g_assert_cmpint (lq_track_get_fade_out_curve (track1), ==, LQ_FADE_S_CURVE);
 }
 
+/* Presses @keyval with @mods on @widget through its own key bindings (its shortcut
+ * controllers): as GTK does when the widget has the focus. */
+static gboolean
+press_binding (GtkWidget *widget, guint keyval, GdkModifierType mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (c), k);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger)
+              && gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval
+              && gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  g_assert_not_reached ();
+  return FALSE;
+}
+
+static void
+check_description (LqTimeline *timeline, LqTrack *track, guint number, guint rate)
+{
+  g_autofree char *expected = g_strdup_printf ("Track %u “%s”: fade-in %.1f s, fade-out %.1f s", number,
+                                               lq_track_get_title (track),
+                                               (double) lq_track_get_fade_in (track) / rate,
+                                               (double) lq_track_get_fade_out (track) / rate);
+  g_autofree char *mismatch =
+    gtk_test_accessible_check_property (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, expected);
+
+  if (mismatch != NULL)
+    g_error ("accessible description: %s", mismatch);
+}
+
+static void
+test_fade_keys (Fixture *f, gconstpointer data)
+{
+  LqTimeline *timeline = LQ_TIMELINE (find_widget (GTK_WIDGET (f->window), LQ_TYPE_TIMELINE));
+  LqHistory *history = lq_window_get_history (f->window);
+  LqTrack *track = lq_project_get_track (f->project, 1);
+  guint rate = lq_project_get_rate (f->project);
+  g_autoptr(LqSequence) seq = lq_sequence_new (f->project);
+  guint64 length = seq->placements[1].length;
+  guint64 redone;
+
+  g_assert_cmpuint (lq_track_get_fade_in (track), ==, 0);
+  g_assert_cmpuint (lq_track_get_fade_out (track), ==, 0);
+  g_assert_cmpuint (seq->placements[1].overlap_in, ==, 0);
+  g_assert_cmpuint (seq->placements[1].overlap_out, ==, 0);
+
+  /* No track selected: the keys do nothing. */
+  lq_timeline_set_selected (timeline, -1);
+  g_assert_false (press_binding (GTK_WIDGET (timeline), GDK_KEY_bracketright, 0));
+  g_assert_cmpuint (lq_history_get_n_undo (history), ==, 0);
+
+  lq_timeline_set_selected (timeline, 1);
+  gtk_widget_grab_focus (GTK_WIDGET (timeline));
+  check_description (timeline, track, 2, rate);
+
+  /* ] three times: a 0.3 s fade-in; [ once: 0.2 s; Ctrl+] : 1.2 s. Quick presses are one step. */
+  for (int i = 0; i < 3; i++)
+    g_assert_true (press_binding (GTK_WIDGET (timeline), GDK_KEY_bracketright, 0));
+  g_assert_cmpuint (lq_track_get_fade_in (track), ==, 3 * rate / 10);
+  g_assert_true (press_binding (GTK_WIDGET (timeline), GDK_KEY_bracketleft, 0));
+  g_assert_cmpuint (lq_track_get_fade_in (track), ==, 2 * rate / 10);
+  g_assert_true (press_binding (GTK_WIDGET (timeline), GDK_KEY_bracketright, GDK_CONTROL_MASK));
+  g_assert_cmpuint (lq_track_get_fade_in (track), ==, 2 * rate / 10 + rate);
+  check_description (timeline, track, 2, rate);
+  g_assert_cmpuint (lq_track_get_fade_out (track), ==, 0);
+
+  /* { moves the fade-out handle left (longer): Ctrl+{ twice is 2 s, } once 1.9 s. */
+  lq_history_stop_merging (history);
+  g_assert_true (press_binding (GTK_WIDGET (timeline), GDK_KEY_braceleft, GDK_SHIFT_MASK | GDK_CONTROL_MASK));
+  g_assert_true (press_binding (GTK_WIDGET (timeline), GDK_KEY_braceleft, GDK_SHIFT_MASK | GDK_CONTROL_MASK));
+  g_assert_true (press_binding (GTK_WIDGET (timeline), GDK_KEY_braceright, GDK_SHIFT_MASK));
+  g_assert_cmpuint (lq_track_get_fade_out (track), ==, 2 * rate - rate / 10);
+  check_description (timeline, track, 2, rate);
+
+  /* Shortening past zero stops at zero; lengthening stops at the track less the other fade. */
+  for (int i = 0; i < 5; i++)
+    press_binding (GTK_WIDGET (timeline), GDK_KEY_bracketleft, GDK_CONTROL_MASK);
+  g_assert_cmpuint (lq_track_get_fade_in (track), ==, 0);
+  for (guint i = 0; i < length / rate + 2; i++)
+    press_binding (GTK_WIDGET (timeline), GDK_KEY_bracketright, GDK_CONTROL_MASK);
+  g_assert_cmpuint (lq_track_get_fade_in (track), ==, length - lq_track_get_fade_out (track));
+
+  /* Undo: the fade-outs' step, then the fade-ins' (quick presses merged) back to nothing. */
+  g_assert_cmpuint (lq_history_get_n_undo (history), >=, 2);
+  while (lq_history_get_can_undo (history))
+    activate (f, "win.undo", NULL);
+  g_assert_cmpuint (lq_track_get_fade_in (track), ==, 0);
+  g_assert_cmpuint (lq_track_get_fade_out (track), ==, 0);
+  g_assert_cmpuint (lq_track_get_fade_in (lq_project_get_track (f->project, 0)), ==, 0);
+  /* Redo: the first step again (1.2 s when the quick presses were merged). */
+  activate (f, "win.redo", NULL);
+  redone = lq_track_get_fade_in (track);
+  g_assert_cmpuint (redone, >, 0);
+  g_assert_cmpuint (redone, <=, 2 * rate / 10 + rate);
+  check_description (timeline, track, 2, rate);
+
+  /* In CD mode a step lands on whole CD frames. */
+  g_object_set (f->project, "cd-mode", TRUE, NULL);
+  iterate (20);
+  g_assert_true (press_binding (GTK_WIDGET (timeline), GDK_KEY_bracketright, 0));
+  g_assert_cmpuint (lq_track_get_fade_in (track) % LQ_CD_FRAME_FRAMES, ==, 0);
+  g_assert_cmpuint (lq_track_get_fade_in (track), >, redone);
+}
+
 static void
 test_inspector_undo (Fixture *f, gconstpointer data)
 {
@@ -611,6 +730,7 @@ main (int argc, char **argv)
 
   g_test_add ("/lq/ui/sequencer/reorder", Fixture, NULL, fixture_setup, test_reorder, fixture_teardown);
   g_test_add ("/lq/ui/sequencer/fade-drag", Fixture, NULL, fixture_setup, test_fade_drag, fixture_teardown);
+  g_test_add ("/lq/ui/sequencer/fade-keys", Fixture, NULL, fixture_setup, test_fade_keys, fixture_teardown);
   g_test_add ("/lq/ui/sequencer/inspector-undo", Fixture, NULL, fixture_setup, test_inspector_undo, fixture_teardown);
   g_test_add ("/lq/ui/sequencer/transport", Fixture, NULL, fixture_setup, test_transport, fixture_teardown);
   g_test_add ("/lq/ui/sequencer/keys", Fixture, NULL, fixture_setup, test_keys, fixture_teardown);

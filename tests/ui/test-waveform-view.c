@@ -2,15 +2,23 @@
 /* The waveform view drawn for real and read back as pixels: peak heights follow the signal's
  * amplitude (sines of 0.25, 0.5 and 0.95, and a sine clipped at full scale), clipped samples
  * are marked red, samples over the ceiling orange, the outline after gain follows the gain; a
- * click seeks to the sample under it, a drag selects a loop region; and the frame time while
- * zooming a 60-minute album (printed, never asserted). */
+ * click seeks to the sample under it, a drag selects a loop region, a wheel step and a pinch
+ * move and zoom the view; the processed outline
+ * from a track's processed peaks (a limiter at -12 dBTP on a 0.5 sine draws it at 0.25) once
+ * they are built, dropped at once and rebuilt (once, debounced) after chain edits, found again
+ * without a build after an undo; and the frame time while zooming a 60-minute album (printed,
+ * never asserted). */
 #include "config.h"
 
 #include <math.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <gst/gst.h>
 
+#include "lq-elements.h"
 #include "lq-synth.h"
+#include "lq-wav.h"
 #include "lq-waveform-view.h"
 
 #define RATE 44100
@@ -159,6 +167,18 @@ wait_for (gboolean (*cond) (gpointer), gpointer data)
   while (!cond (data))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
@@ -339,6 +359,28 @@ test_click_and_zoom (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (fabs ((double) lq_waveform_view_get_view_start (view) - 2.5 * RATE), <=, 1);
   g_assert_cmpfloat (fabs ((double) lq_waveform_view_get_view_end (view) - 7.5 * RATE), <=, 1);
   g_assert_cmpfloat (fabs ((double) lq_waveform_view_x_to_sample (view, 0) - 2.5 * RATE), <=, 1);
+  /* A wheel step moves a tenth of the view (0.5 s), back past the start stops there. */
+  {
+    GtkEventController *scroll = find_controller (f->view, GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+    GtkGesture *pinch = GTK_GESTURE (find_controller (f->view, GTK_TYPE_GESTURE_ZOOM));
+    gboolean handled = FALSE;
+
+    g_assert_nonnull (scroll);
+    g_assert_nonnull (pinch);
+    g_signal_emit_by_name (scroll, "scroll", 0.0, 1.0, &handled);
+    g_assert_true (handled);
+    g_assert_cmpfloat (fabs ((double) lq_waveform_view_get_view_start (view) - 3.0 * RATE), <=, 1);
+    g_assert_cmpfloat (fabs ((double) lq_waveform_view_get_view_end (view) - 8.0 * RATE), <=, 1);
+    g_signal_emit_by_name (scroll, "scroll", 0.0, -10.0, &handled);
+    g_assert_cmpuint (lq_waveform_view_get_view_start (view), ==, 0);
+    g_assert_cmpfloat (fabs ((double) lq_waveform_view_get_view_end (view) - 5.0 * RATE), <=, 1);
+    /* A pinch spreading the fingers to twice their distance halves the view, around the
+     * middle (no touch points here). */
+    g_signal_emit_by_name (pinch, "begin", NULL);
+    g_signal_emit_by_name (pinch, "scale-changed", 2.0);
+    g_assert_cmpfloat (fabs ((double) lq_waveform_view_get_view_start (view) - 1.25 * RATE), <=, 1);
+    g_assert_cmpfloat (fabs ((double) lq_waveform_view_get_view_end (view) - 3.75 * RATE), <=, 1);
+  }
   lq_waveform_view_zoom (view, 10.0, 0);
   g_assert_cmpuint (lq_waveform_view_get_view_start (view), ==, 0);
   g_assert_cmpuint (lq_waveform_view_get_view_end (view), ==, 10 * RATE);
@@ -346,10 +388,150 @@ test_click_and_zoom (Fixture *f, gconstpointer data)
   g_assert_cmpuint (lq_waveform_view_get_view_end (view) - lq_waveform_view_get_view_start (view), ==, 32 * WIDTH);
 }
 
+/* ---- Processed peaks ---- */
+
+static gboolean
+has_processed (gpointer data)
+{
+  return lq_waveform_view_get_processed_peaks (data, 0) != NULL;
+}
+
+/* The highest sample of a processed cache, all channels. */
+static double
+cache_peak (LqPeakCache *cache)
+{
+  double peak = 0;
+
+  for (guint c = 0; c < lq_peak_cache_get_channels (cache); c++)
+    {
+      float min, max;
+      lq_peak_cache_read (cache, c, 0, lq_peak_cache_get_n_frames (cache), 1, &min, &max, NULL);
+      peak = MAX (peak, MAX (max, -min));
+    }
+  return peak;
+}
+
+/* The first outline pixel (the foreground colour, not the blue fill) in column @x from row
+ * @from down to @to. */
+static int
+find_outline (const Pixels *p, int x, int from, int to)
+{
+  for (int y = from; y <= to; y++)
+    {
+      int r, g, b, a;
+      pixel (p, x, y, &r, &g, &b, &a);
+      if (a > 150 && abs (r - b) < 40 && abs (g - b) < 40 && !is_wave (p, x, y))
+        return y;
+    }
+  return -1;
+}
+
+static void
+test_processed (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lq-wave-processed-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "sine.wav", NULL);
+  g_autofree char *cache_dir = g_build_filename (dir, "peaks", NULL);
+  g_autoptr(GFile) wav = g_file_new_for_path (path);
+  g_autofree float *audio = g_new (float, 2 * 4 * RATE);
+  g_autoptr(LqProject) project = lq_project_new ();
+  g_autoptr(LqTrack) track = lq_track_new (wav);
+  g_autoptr(LqChainElement) limiter = lq_chain_element_new ("lqlimiter");
+  g_autoptr(LqPeakStore) store = lq_peak_store_new (cache_dir);
+  g_autoptr(LqAlbumLayout) layout = lq_album_layout_new (store);
+  LqWaveformView *view = LQ_WAVEFORM_VIEW (f->view);
+  g_autoptr(GError) error = NULL;
+  g_auto(Pixels) p = { 0 };
+  LqPeakCache *first, *second;
+  const LqPlacement *placement;
+  int x, top, bottom, found;
+  double centre, half;
+
+  /* 4 s of a 0.5 sine through a limiter at -12 dBTP (0.251). */
+  lq_synth_sine (audio, 4 * RATE, 2, RATE, 441.0, 0.5, 0.0);
+  g_assert_true (lq_wav_write_file (wav, audio, 4 * RATE, 2, RATE, LQ_WAV_FLOAT32, NULL, &error));
+  g_assert_no_error (error);
+  g_object_set (project, "rate", RATE, NULL);
+  g_assert_true (lq_track_probe (track, NULL, &error));
+  lq_chain_element_set_double (limiter, "ceiling", -12.0);
+  lq_chain_element_set_double (limiter, "drive", 0.0);
+  lq_chain_append (lq_track_get_chain (track), limiter);
+  lq_project_append_track (project, track);
+
+  lq_peak_store_set_processed_delay (store, 50);
+  lq_album_layout_set_project (layout, project);
+  lq_waveform_view_set_layout (view, layout);
+  lq_waveform_view_set_show_processed (view, TRUE);
+  g_assert_null (lq_waveform_view_get_processed_peaks (view, 0));
+
+  /* Built in the background: the view gets it. */
+  wait_for (has_processed, view);
+  first = lq_waveform_view_get_processed_peaks (view, 0);
+  g_assert_true (first == lq_album_layout_get_processed_peaks (layout, track));
+  g_assert_cmpuint (lq_peak_store_get_n_processed_builds (store), ==, 1);
+  g_test_message ("processed peak %.4f (ceiling %.4f)", cache_peak (first), pow (10, -12 / 20.0));
+  g_assert_cmpfloat (cache_peak (first), <=, pow (10, -12 / 20.0) * (1 + 1e-6));
+  g_assert_cmpfloat (cache_peak (first), >, 0.2);
+
+  /* Drawn: the outline at 0.25 inside the 0.5 sine, in the middle of the track. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  render (f->view, &p);
+  placement = lq_album_layout_find_track (layout, 0);
+  x = (int) lq_waveform_view_sample_to_x (view, placement->start + 2 * RATE);
+  wave_extent (&p, x, &top, &bottom);
+  centre = (top + bottom) / 2.0;
+  half = (bottom - top) / 2.0 / 0.5;
+  found = find_outline (&p, x, top, (int) centre);
+  g_test_message ("source rows %d..%d, outline at row %d, expected %.1f", top, bottom, found, centre - 0.25 * half);
+  g_assert_cmpint (found, >=, 0);
+  g_assert_cmpfloat (fabs (found - (centre - 0.25 * half)), <=, 2.0);
+
+  /* Chain edits: the stale peaks go at once (the view falls back), three quick edits make one
+   * rebuild. */
+  lq_chain_element_set_double (limiter, "ceiling", -16.0);
+  g_assert_null (lq_waveform_view_get_processed_peaks (view, 0));
+  lq_chain_element_set_double (limiter, "ceiling", -18.0);
+  lq_chain_element_set_double (limiter, "ceiling", -20.0);
+  wait_for (has_processed, view);
+  second = lq_waveform_view_get_processed_peaks (view, 0);
+  g_assert_true (second != first);
+  g_assert_cmpuint (lq_peak_store_get_n_processed_builds (store), ==, 2);
+  g_assert_cmpfloat (cache_peak (second), <=, pow (10, -20 / 20.0) * (1 + 1e-6));
+
+  /* Back to -12 dB (as an undo would): found again at once, without a build. */
+  lq_chain_element_set_double (limiter, "ceiling", -12.0);
+  g_assert_true (lq_waveform_view_get_processed_peaks (view, 0) == first);
+  iterate_for (200);
+  g_assert_cmpuint (lq_peak_store_get_n_processed_builds (store), ==, 2);
+
+  /* Without the overlay: the processed peaks are kept but not drawn. */
+  lq_waveform_view_set_show_processed (view, FALSE);
+  pixels_clear (&p);
+  render (f->view, &p);
+  g_assert_cmpint (find_outline (&p, x, top, (int) centre), ==, -1);
+
+  lq_waveform_view_set_layout (view, NULL);
+  lq_album_layout_set_project (layout, NULL);
+  {
+    g_autoptr(GDir) d = g_dir_open (cache_dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (cache_dir, name, NULL);
+        g_unlink (child);
+      }
+  }
+  g_rmdir (cache_dir);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* ---- Frame time ---- */
 
+/* Music-like peaks; @limit < 1 clamps the samples as a stand-in for a limited track. */
 static LqPeakCache *
-make_music_peaks (double seconds)
+make_music_peaks (double seconds, double gain, float limit)
 {
   g_autoptr(LqPeakCacheBuilder) builder = lq_peak_cache_builder_new (2, RATE);
   g_autofree float *sine = g_new (float, 2 * RATE);
@@ -361,7 +543,7 @@ make_music_peaks (double seconds)
       lq_synth_sine (sine, RATE, 2, RATE, 110.0 + s % 7 * 30, 0.3, 0.0);
       lq_synth_noise (noise, RATE, 2, 0.05 + 0.6 * ((s * 37) % 11) / 11.0, s + 1);
       for (guint i = 0; i < 2 * RATE; i++)
-        sine[i] += noise[i];
+        sine[i] = CLAMP ((sine[i] + noise[i]) * (float) gain, -limit, limit);
       lq_peak_cache_builder_add (builder, sine, RATE);
     }
   return lq_peak_cache_builder_end (g_steal_pointer (&builder));
@@ -411,11 +593,12 @@ static void
 test_frame_time (Fixture *f, gconstpointer data)
 {
   /* 60 minutes: 15 tracks of 4 minutes with 2 s pauses (one 4-minute peak cache shared). */
-  g_autoptr(LqPeakCache) peaks = make_music_peaks (240.0);
+  g_autoptr(LqPeakCache) peaks = make_music_peaks (240.0, 1.0, 1.0f);
+  g_autoptr(LqPeakCache) processed = make_music_peaks (240.0, 2.0, 0.7f);
   LqWaveformSegment segs[15];
   guint64 at = 0;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (f->view));
-  Timing zooming, playing, short_album;
+  Timing zooming, playing, short_album, overlay;
 
   for (guint i = 0; i < 15; i++)
     {
@@ -436,6 +619,15 @@ test_frame_time (Fixture *f, gconstpointer data)
   zooming = time_frames (f->view, 120, TRUE, TRUE);
   playing = time_frames (f->view, 120, FALSE, TRUE);
 
+  /* The same zoom with every track's processed peaks drawn as the outline over the source. */
+  for (guint i = 0; i < 15; i++)
+    segs[i].processed = processed;
+  lq_waveform_view_set_segments (LQ_WAVEFORM_VIEW (f->view), segs, 15, at, RATE);
+  lq_waveform_view_zoom_to_fit (LQ_WAVEFORM_VIEW (f->view));
+  overlay = time_frames (f->view, 120, TRUE, TRUE);
+  for (guint i = 0; i < 15; i++)
+    segs[i].processed = NULL;
+
   /* The same width over one minute of audio: the frame costs the same (O(width)). */
   segs[0].start = 0;
   segs[0].length = 60 * RATE;
@@ -445,13 +637,17 @@ test_frame_time (Fixture *f, gconstpointer data)
   g_test_message ("renderer %s, %dx%d", G_OBJECT_TYPE_NAME (renderer), WIDTH, HEIGHT);
   g_test_message ("zooming a 60-minute album (each frame redrawn): snapshot %.2f ms + render %.2f ms, worst frame %.2f ms",
                   zooming.snapshot_ms, zooming.render_ms, zooming.worst_ms);
+  g_test_message ("zooming a 60-minute album with the processed overlay: snapshot %.2f ms + render %.2f ms, worst frame %.2f ms",
+                  overlay.snapshot_ms, overlay.render_ms, overlay.worst_ms);
   g_test_message ("playing (only the playhead moves): snapshot %.2f ms + render %.2f ms, worst frame %.2f ms",
                   playing.snapshot_ms, playing.render_ms, playing.worst_ms);
   g_test_message ("zooming a 1-minute album: snapshot %.2f ms + render %.2f ms, worst frame %.2f ms",
                   short_album.snapshot_ms, short_album.render_ms, short_album.worst_ms);
-  g_print ("# FRAME-TIME renderer=%s size=%dx%d zoom60min=%.2f+%.2fms(worst %.2f) playhead=%.2f+%.2fms zoom1min=%.2f+%.2fms\n",
+  g_print ("# FRAME-TIME renderer=%s size=%dx%d zoom60min=%.2f+%.2fms(worst %.2f) playhead=%.2f+%.2fms zoom1min=%.2f+%.2fms"
+           " zoom60min-processed=%.2f+%.2fms(worst %.2f)\n",
            G_OBJECT_TYPE_NAME (renderer), WIDTH, HEIGHT, zooming.snapshot_ms, zooming.render_ms, zooming.worst_ms,
-           playing.snapshot_ms, playing.render_ms, short_album.snapshot_ms, short_album.render_ms);
+           playing.snapshot_ms, playing.render_ms, short_album.snapshot_ms, short_album.render_ms,
+           overlay.snapshot_ms, overlay.render_ms, overlay.worst_ms);
 }
 
 int
@@ -459,9 +655,12 @@ main (int argc, char **argv)
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  gst_init (&argc, &argv);
+  lq_elements_init ();
 
   g_test_add ("/lq/ui/waveform/levels", Fixture, NULL, fixture_setup, test_levels, fixture_teardown);
   g_test_add ("/lq/ui/waveform/click-and-zoom", Fixture, NULL, fixture_setup, test_click_and_zoom, fixture_teardown);
+  g_test_add ("/lq/ui/waveform/processed", Fixture, NULL, fixture_setup, test_processed, fixture_teardown);
   g_test_add ("/lq/ui/waveform/frame-time", Fixture, NULL, fixture_setup, test_frame_time, fixture_teardown);
 
   return g_test_run ();
