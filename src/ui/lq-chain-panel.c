@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "lq-chain-panel.h"
+#include "lq-chain-snapshot.h"
 #include "lq-chain-params.h"
 #include "lq-element-card.h"
 #include "lq-stem-mixer.h"
@@ -30,6 +31,7 @@ struct _LqChainPanel
   GHashTable *cards;       /* LqChainElement -> its LqElementCard (in card_box) */
   GHashTable *live;        /* LqChainElement (a reference) -> the running GstElement (a reference) */
   GtkWidget *stem_mixer;   /* LqStemMixer, made for the first track with stems */
+  GHashTable *snapshots;   /* LqChain (a reference) -> its Snapshots (A/B) */
 
   /* Template widgets */
   GtkWidget *box;
@@ -44,7 +46,15 @@ struct _LqChainPanel
   GtkWidget *stem_box;
   GtkWidget *card_box;
   GtkWidget *empty_page;
+  GtkWidget *snapshot_box;
 };
+
+/* The two settings snapshots of one chain. */
+typedef struct
+{
+  LqChainSnapshot *slot[2]; /* A and B, NULL until first stored */
+  int active;               /* the snapshot being edited (the chain holds its settings) */
+} Snapshots;
 
 G_DEFINE_FINAL_TYPE (LqChainPanel, lq_chain_panel, GTK_TYPE_WIDGET)
 
@@ -56,12 +66,60 @@ enum {
   PROP_SHOW_MASTER,
   PROP_CHAIN,
   PROP_RATE,
+  PROP_SNAPSHOT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
 static void show_chain (LqChainPanel *self, LqChain *chain);
+
+static void
+snapshots_free (Snapshots *snapshots)
+{
+  g_clear_pointer (&snapshots->slot[0], lq_chain_snapshot_free);
+  g_clear_pointer (&snapshots->slot[1], lq_chain_snapshot_free);
+  g_free (snapshots);
+}
+
+/* Stores the chain's settings in the active snapshot and recalls snapshot @index (a copy of
+ * the current settings the first time), on the chain's own elements when its structure is the
+ * same, as one undoable step. */
+static void
+switch_snapshot (LqChainPanel *self,
+                 int           index)
+{
+  Snapshots *snapshots;
+
+  if (self->chain == NULL || index < 0 || index > 1)
+    return;
+  snapshots = g_hash_table_lookup (self->snapshots, self->chain);
+  if (snapshots == NULL)
+    {
+      snapshots = g_new0 (Snapshots, 1);
+      g_hash_table_insert (self->snapshots, g_object_ref (self->chain), snapshots);
+    }
+  if (snapshots->active == index)
+    return;
+  g_clear_pointer (&snapshots->slot[snapshots->active], lq_chain_snapshot_free);
+  snapshots->slot[snapshots->active] = lq_chain_snapshot_new (self->chain);
+  snapshots->active = index;
+  if (snapshots->slot[index] != NULL)
+    {
+      /* Translators: an undoable step: recalling chain settings A or B */
+      g_autofree char *label = g_strdup_printf (_("Recall Settings %s"), index == 0 ? "A" : "B");
+      lq_chain_snapshot_recall (snapshots->slot[index], self->chain, self->history, label);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
+}
+
+static int
+get_snapshot (LqChainPanel *self)
+{
+  Snapshots *snapshots = self->chain != NULL ? g_hash_table_lookup (self->snapshots, self->chain) : NULL;
+
+  return snapshots != NULL ? snapshots->active : 0;
+}
 
 static void
 update_position_state (LqChainPanel *self)
@@ -216,8 +274,10 @@ show_chain (LqChainPanel *self,
     g_signal_connect_object (chain, "items-changed", G_CALLBACK (chain_items_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), chain != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "chain.add", chain != NULL);
+  gtk_widget_set_visible (self->snapshot_box, chain != NULL);
   sync_cards (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHAIN]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
 }
 
 static void
@@ -330,6 +390,9 @@ lq_chain_panel_get_property (GObject    *object,
     case PROP_RATE:
       g_value_set_uint (value, self->rate);
       break;
+    case PROP_SNAPSHOT:
+      g_value_set_int (value, get_snapshot (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -359,6 +422,9 @@ lq_chain_panel_set_property (GObject      *object,
       break;
     case PROP_RATE:
       lq_chain_panel_set_rate (self, g_value_get_uint (value));
+      break;
+    case PROP_SNAPSHOT:
+      switch_snapshot (self, g_value_get_int (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -393,6 +459,7 @@ lq_chain_panel_finalize (GObject *object)
   LqChainPanel *self = LQ_CHAIN_PANEL (object);
 
   g_clear_pointer (&self->cards, g_hash_table_unref);
+  g_clear_pointer (&self->snapshots, g_hash_table_unref);
   g_free (self->title);
 
   G_OBJECT_CLASS (lq_chain_panel_parent_class)->finalize (object);
@@ -426,6 +493,15 @@ lq_chain_panel_class_init (LqChainPanelClass *klass)
   properties[PROP_RATE] =
     g_param_spec_uint ("rate", NULL, NULL, 8000, 384000, 48000,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * LqChainPanel:snapshot:
+   *
+   * The settings snapshot of the shown chain being edited: 0 for A, 1 for B. Setting it stores
+   * the chain's settings in the other one and recalls this one (action "chain.snapshot").
+   */
+  properties[PROP_SNAPSHOT] =
+    g_param_spec_int ("snapshot", NULL, NULL, 0, 1, 0,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/lacquer/Lacquer/lq-chain-panel.ui");
@@ -441,8 +517,10 @@ lq_chain_panel_class_init (LqChainPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LqChainPanel, stem_box);
   gtk_widget_class_bind_template_child (widget_class, LqChainPanel, card_box);
   gtk_widget_class_bind_template_child (widget_class, LqChainPanel, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, LqChainPanel, snapshot_box);
 
   gtk_widget_class_install_action (widget_class, "chain.add", "s", add_action);
+  gtk_widget_class_install_property_action (widget_class, "chain.snapshot", "snapshot");
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "chainpanel");
@@ -456,6 +534,7 @@ lq_chain_panel_init (LqChainPanel *self)
 
   self->rate = 48000;
   self->cards = g_hash_table_new (NULL, NULL);
+  self->snapshots = g_hash_table_new_full (NULL, NULL, g_object_unref, (GDestroyNotify) snapshots_free);
   self->live = g_hash_table_new_full (NULL, NULL, g_object_unref, gst_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -530,6 +609,8 @@ lq_chain_panel_set_project (LqChainPanel *self,
 
   if (!g_set_object (&self->project, project))
     return;
+  /* Snapshots belong to the chains of the project shown. */
+  g_hash_table_remove_all (self->snapshots);
   if (self->track != NULL)
     lq_chain_panel_set_track (self, NULL);
   gtk_widget_set_visible (self->target_box, project != NULL);

@@ -21,6 +21,11 @@ G_BEGIN_DECLS
  * set_show_master()) or any chain with set_chain(). It only changes the model: whoever plays
  * applies the chain (LqChainRunner sync). For meters, hand it the running elements with
  * set_live_elements().
+ *
+ * Snapshots: the "snapshot" property (action "chain.snapshot", 0 for A, 1 for B) compares two
+ * settings of the shown chain: switching stores the chain's settings in the snapshot left and
+ * recalls the other (lq_chain_snapshot_recall(): on the same elements, so playback follows
+ * live, or replacing them when the structure changed; one undoable step).
  */
 
 #define LQ_TYPE_CHAIN_PANEL (lq_chain_panel_get_type ())

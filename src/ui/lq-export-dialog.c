@@ -299,7 +299,17 @@ choose_clicked_cb (LqExportDialog *self)
   GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Export Into Folder"), GTK_WINDOW (self),
                                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                                                _("_Select"), _("_Cancel"));
+  GFile *file = self->destination != NULL ? NULL : lq_project_get_file (self->project);
 
+  /* Starts where the last export went, else beside the project file. */
+  if (self->destination != NULL)
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), self->destination, NULL);
+  else if (file != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (file);
+      if (parent != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), parent, NULL);
+    }
   g_signal_connect_swapped (chooser, "response", G_CALLBACK (choose_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -667,6 +677,7 @@ export_action (GtkWidget  *widget,
   LqProject *project = lq_window_get_project (LQ_WINDOW (widget));
   LqExportDialog *dialog;
   LqExportKind kind;
+  g_autofree char *preset_id = NULL;
 
   if (project == NULL || lq_project_get_n_tracks (project) == 0)
     return;
@@ -676,8 +687,16 @@ export_action (GtkWidget  *widget,
     kind = LQ_EXPORT_CUE;
   else
     kind = LQ_EXPORT_STREAMING;
-  dialog = lq_export_dialog_new (GTK_WINDOW (widget), project, kind,
-                                 parameter != NULL ? g_variant_get_string (parameter, NULL) : NULL);
+  /* Streaming: the service asked for, else the default delivery preset of the preferences */
+  if (parameter != NULL)
+    preset_id = g_strdup (g_variant_get_string (parameter, NULL));
+  else if (kind == LQ_EXPORT_STREAMING && LQ_IS_APPLICATION (gtk_window_get_application (GTK_WINDOW (widget))))
+    {
+      GSettings *settings = lq_application_get_settings (LQ_APPLICATION (gtk_window_get_application (GTK_WINDOW (widget))));
+      if (settings != NULL)
+        preset_id = g_settings_get_string (settings, "default-delivery-preset");
+    }
+  dialog = lq_export_dialog_new (GTK_WINDOW (widget), project, kind, preset_id);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

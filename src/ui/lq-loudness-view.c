@@ -34,6 +34,9 @@ struct _LqLoudnessView
   guint history_len;                              /* valid entries in the rings */
   gboolean has_target;                            /* a delivery preset is set */
   double target;                                  /* the preset's target, LUFS */
+  guint track_number;                             /* the track heard (1-based), 0 for none */
+  double track_lufs;                              /* its measured integrated loudness, NAN unknown */
+  double album_lufs;                              /* the album's measured integrated loudness, NAN unknown */
 };
 
 G_DEFINE_FINAL_TYPE (LqLoudnessView, lq_loudness_view, GTK_TYPE_WIDGET)
@@ -189,6 +192,22 @@ lq_loudness_view_snapshot (GtkWidget   *widget,
   /* TRANSLATORS: M momentary, S short-term, I integrated loudness, LRA loudness range, PLR peak to loudness ratio */
   line1 = g_strdup_printf (_("M %s   S %s   I %s   LRA %s   PLR %s"), m, s, i, lra, plr);
   top = append_text (widget, snapshot, line1, 4, 0, &fg) + 4;
+  if (self->track_number > 0 || isfinite (self->album_lufs))
+    {
+      /* Not measured yet: an ellipsis */
+      g_autofree char *track = isnan (self->track_lufs) ? g_strdup ("… LUFS") : format_db (self->track_lufs, "LUFS");
+      g_autofree char *album = isnan (self->album_lufs) ? g_strdup ("… LUFS") : format_db (self->album_lufs, "LUFS");
+      g_autofree char *line = NULL;
+      GdkRGBA dim = fg;
+
+      dim.alpha = 0.7;
+      if (self->track_number > 0)
+        /* TRANSLATORS: the measured integrated loudness of the track heard and of the whole album */
+        line = g_strdup_printf (_("Track %u %s   Album %s"), self->track_number, track, album);
+      else
+        line = g_strdup_printf (_("Album %s"), album);
+      top += append_text (widget, snapshot, line, 4, top - 4, &dim);
+    }
 
   {
     g_autoptr(GString) tp = g_string_new (_("True peak"));
@@ -297,6 +316,8 @@ static void
 lq_loudness_view_init (LqLoudnessView *self)
 {
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  self->track_lufs = NAN;
+  self->album_lufs = NAN;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Loudness meter"), -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
@@ -385,6 +406,49 @@ lq_loudness_view_set_preset (LqLoudnessView *self,
   self->has_target = preset != NULL;
   self->target = preset != NULL ? preset->target_lufs : NAN;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * lq_loudness_view_set_programme:
+ * @track_number: the track heard (1-based), 0 for none
+ * @track_lufs: its measured integrated loudness (the track list's), NAN when unknown
+ * @album_lufs: the whole album's, NAN when unknown
+ *
+ * The per-track and album values shown beside the running meter values.
+ */
+void
+lq_loudness_view_set_programme (LqLoudnessView *self,
+                                guint           track_number,
+                                double          track_lufs,
+                                double          album_lufs)
+{
+  g_return_if_fail (LQ_IS_LOUDNESS_VIEW (self));
+
+  self->track_number = track_number;
+  self->track_lufs = track_lufs;
+  self->album_lufs = album_lufs;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+lq_loudness_view_get_track_number (LqLoudnessView *self)
+{
+  g_return_val_if_fail (LQ_IS_LOUDNESS_VIEW (self), 0);
+  return self->track_number;
+}
+
+double
+lq_loudness_view_get_track_loudness (LqLoudnessView *self)
+{
+  g_return_val_if_fail (LQ_IS_LOUDNESS_VIEW (self), NAN);
+  return self->track_lufs;
+}
+
+double
+lq_loudness_view_get_album_loudness (LqLoudnessView *self)
+{
+  g_return_val_if_fail (LQ_IS_LOUDNESS_VIEW (self), NAN);
+  return self->album_lufs;
 }
 
 /* Returns: the target line in LUFS, NAN without a preset */

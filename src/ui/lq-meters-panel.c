@@ -39,22 +39,47 @@ player_weak_notify (gpointer  data,
   self->meter_id = 0;
 }
 
+/* A small flat toggle of the title row, bound to @property of @view. */
+static GtkWidget *
+overlay_toggle (GtkWidget  *view,
+                const char *property,
+                const char *label,
+                const char *tooltip,
+                const char *accessible)
+{
+  GtkWidget *button = gtk_toggle_button_new_with_label (label);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "caption");
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_object_bind_property (view, property, button, "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  return button;
+}
+
+/* @view under a title row: the title, then @extra (or NULL) at the end. */
 static GtkWidget *
 titled (const char *title,
-        GtkWidget  *view)
+        GtkWidget  *view,
+        GtkWidget  *extra)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
   GtkWidget *label = gtk_label_new (title);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (label, "caption-heading");
   gtk_widget_set_margin_start (label, 6);
+  gtk_box_append (GTK_BOX (row), label);
+  if (extra != NULL)
+    gtk_box_append (GTK_BOX (row), extra);
   gtk_widget_set_vexpand (view, TRUE);
   gtk_widget_set_hexpand (view, TRUE);
   gtk_widget_set_margin_start (view, 6);
   gtk_widget_set_margin_end (view, 6);
   gtk_widget_set_margin_bottom (view, 4);
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), row);
   gtk_box_append (GTK_BOX (box), view);
   return box;
 }
@@ -84,16 +109,30 @@ static void
 lq_meters_panel_init (LqMetersPanel *self)
 {
   GtkWidget *inner = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  GtkWidget *overlays = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
   self->loudness = LQ_LOUDNESS_VIEW (lq_loudness_view_new ());
   self->spectrum = LQ_SPECTRUM_VIEW (lq_spectrum_view_new ());
   self->phase = LQ_PHASE_SCOPE (lq_phase_scope_new ());
 
+  gtk_box_append (GTK_BOX (overlays),
+                  overlay_toggle (GTK_WIDGET (self->spectrum), "spectrogram", _("Spectrogram"),
+                                  _("Show the Spectrogram: Time Downwards, Colour for Level"),
+                                  _("Show the spectrogram")));
+  gtk_box_append (GTK_BOX (overlays),
+                  overlay_toggle (GTK_WIDGET (self->spectrum), "show-source", _("Source"),
+                                  _("Show the Unprocessed Source’s Spectrum (grey)"),
+                                  _("Show the unprocessed source’s spectrum")));
+  gtk_box_append (GTK_BOX (overlays),
+                  overlay_toggle (GTK_WIDGET (self->spectrum), "show-reference", _("Reference"),
+                                  _("Show the Reference’s Long-Term Spectrum (dashed purple)"),
+                                  _("Show the reference’s long-term spectrum")));
+
   self->panes = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_paned_set_start_child (GTK_PANED (self->panes), titled (_("Loudness"), GTK_WIDGET (self->loudness)));
+  gtk_paned_set_start_child (GTK_PANED (self->panes), titled (_("Loudness"), GTK_WIDGET (self->loudness), NULL));
   gtk_paned_set_end_child (GTK_PANED (self->panes), inner);
-  gtk_paned_set_start_child (GTK_PANED (inner), titled (_("Spectrum"), GTK_WIDGET (self->spectrum)));
-  gtk_paned_set_end_child (GTK_PANED (inner), titled (_("Phase"), GTK_WIDGET (self->phase)));
+  gtk_paned_set_start_child (GTK_PANED (inner), titled (_("Spectrum"), GTK_WIDGET (self->spectrum), overlays));
+  gtk_paned_set_end_child (GTK_PANED (inner), titled (_("Phase"), GTK_WIDGET (self->phase), NULL));
   gtk_paned_set_resize_end_child (GTK_PANED (inner), FALSE);
   gtk_paned_set_shrink_start_child (GTK_PANED (self->panes), FALSE);
   gtk_paned_set_shrink_start_child (GTK_PANED (inner), FALSE);

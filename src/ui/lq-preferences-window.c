@@ -18,6 +18,7 @@ struct _LqPreferencesWindow
   AdwEntryRow *audio_sink_row;
   AdwEntryRow *audio_device_row;
   AdwComboRow *preset_row;
+  AdwComboRow *default_chain_row;
   GtkSpinButton *fft_size_spin;
   GtkSpinButton *smoothing_spin;
   AdwEntryRow *cache_location_row;
@@ -29,6 +30,15 @@ G_DEFINE_FINAL_TYPE (LqPreferencesWindow, lq_preferences_window, ADW_TYPE_PREFER
 /* Settings values in the order of the combo rows' items. */
 static const char *color_schemes[] = { "system", "dark", "light", NULL };
 static const char *presets[] = { "spotify", "apple-music", "youtube", "tidal", "amazon-music", "deezer", "cd", NULL };
+/* The `default-chain` values the combo row offers (element factories, "factory:Preset") */
+static const char *default_chains[] = {
+  "",
+  "lqeq",
+  "lqeq,lqcompressor:Gentle Glue",
+  "lqeq,lqcompressor:Gentle Glue,lqlimiter:Streaming −1 dBTP",
+  "lqmultiband:Gentle Master,lqlimiter:Streaming −1 dBTP",
+  NULL
+};
 
 static gboolean
 string_to_index (GValue   *value,
@@ -85,6 +95,7 @@ lq_preferences_window_class_init (LqPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LqPreferencesWindow, audio_sink_row);
   gtk_widget_class_bind_template_child (widget_class, LqPreferencesWindow, audio_device_row);
   gtk_widget_class_bind_template_child (widget_class, LqPreferencesWindow, preset_row);
+  gtk_widget_class_bind_template_child (widget_class, LqPreferencesWindow, default_chain_row);
   gtk_widget_class_bind_template_child (widget_class, LqPreferencesWindow, fft_size_spin);
   gtk_widget_class_bind_template_child (widget_class, LqPreferencesWindow, smoothing_spin);
   gtk_widget_class_bind_template_child (widget_class, LqPreferencesWindow, cache_location_row);
@@ -113,6 +124,9 @@ lq_preferences_window_new (GSettings *settings)
   g_settings_bind_with_mapping (settings, "default-delivery-preset", self->preset_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, string_to_index, index_to_string,
                                 (gpointer) presets, NULL);
+  g_settings_bind_with_mapping (settings, "default-chain", self->default_chain_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, string_to_index, index_to_string,
+                                (gpointer) default_chains, NULL);
   g_settings_bind (settings, "audio-sink", self->audio_sink_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "audio-device", self->audio_device_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "spectrum-fft-size", self->fft_size_spin, "value", G_SETTINGS_BIND_DEFAULT);

@@ -29,10 +29,33 @@ struct _LqSpectrumView
   guint n_reference;       /* points of the reference overlay, 0 for none */
   float *ref_frequencies;  /* n_reference, Hz */
   float *ref_levels;       /* n_reference, dB */
+  guint n_source;          /* bands of the last "source-spectrum" message, 0 for none */
+  float *src_frequencies;  /* n_source band centres, Hz */
+  float *src_levels;       /* n_source levels of the unprocessed source, dB */
+  gboolean show_source;    /* draw the source overlay */
+  gboolean show_reference; /* draw the reference overlay */
+  gboolean spectrogram;    /* draw the spectrogram (time x log frequency) instead of the curves */
+  float *sg_levels;        /* SPECTROGRAM_ROWS x sg_points ring of band levels, dB */
+  guint sg_points;         /* bands per row of the ring */
+  guint sg_pos;            /* next row to write */
+  guint sg_len;            /* rows written (at most SPECTROGRAM_ROWS) */
   GskRenderNode *grid;     /* cached grid for grid_width x grid_height */
   int grid_width;          /* size the cached grid was drawn for */
   int grid_height;
 };
+
+/* Messages kept for the spectrogram (at the element's ~20 messages a second, some 6 s) */
+#define SPECTROGRAM_ROWS 128
+
+enum {
+  PROP_0,
+  PROP_SHOW_SOURCE,
+  PROP_SHOW_REFERENCE,
+  PROP_SPECTROGRAM,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (LqSpectrumView, lq_spectrum_view, GTK_TYPE_WIDGET)
 
@@ -117,6 +140,74 @@ stroke_curve (LqSpectrumView *self,
     }
 }
 
+/* A level as a colour of the spectrogram: black, blue, magenta, orange, pale yellow. */
+static guint32
+level_colour (float db)
+{
+  static const double stops[5][3] = {
+    { 0.0, 0.0, 0.0 }, { 0.1, 0.15, 0.55 }, { 0.65, 0.15, 0.6 }, { 0.98, 0.55, 0.15 }, { 1.0, 0.97, 0.7 },
+  };
+  double t = isfinite (db) ? (CLAMP (db, DB_BOTTOM, DB_TOP) - DB_BOTTOM) / (DB_TOP - DB_BOTTOM) : 0.0;
+  double pos = t * 4.0;
+  guint k = MIN ((guint) pos, 3);
+  double f = pos - k;
+  guint32 rgb[3];
+
+  for (guint c = 0; c < 3; c++)
+    rgb[c] = (guint32) (255.0 * (stops[k][c] + (stops[k + 1][c] - stops[k][c]) * f) + 0.5);
+  return 0xff000000u | rgb[0] << 16 | rgb[1] << 8 | rgb[2];
+}
+
+/* The spectrogram: frequency across (the grid's log axis), newest row at the top. */
+static void
+draw_spectrogram (LqSpectrumView *self,
+                  cairo_t        *cr,
+                  double          w,
+                  double          h)
+{
+  cairo_surface_t *image;
+  guint32 *pixels;
+  int stride;
+  double x0, x1;
+
+  if (self->sg_len == 0 || self->sg_points < 2 || self->n_points != self->sg_points)
+    return;
+  image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, self->sg_points, SPECTROGRAM_ROWS);
+  if (cairo_surface_status (image) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (image);
+      return;
+    }
+  cairo_surface_flush (image);
+  pixels = (guint32 *) cairo_image_surface_get_data (image);
+  stride = cairo_image_surface_get_stride (image) / 4;
+  for (guint row = 0; row < SPECTROGRAM_ROWS; row++)
+    {
+      /* row 0 is the newest */
+      const float *levels = row < self->sg_len
+                            ? self->sg_levels + ((self->sg_pos + SPECTROGRAM_ROWS - 1 - row) % SPECTROGRAM_ROWS) * self->sg_points
+                            : NULL;
+
+      for (guint i = 0; i < self->sg_points; i++)
+        pixels[row * stride + i] = levels != NULL ? level_colour (levels[i]) : 0xff000000u;
+    }
+  cairo_surface_mark_dirty (image);
+
+  /* The bands are on a log grid: scale the image between the first and last band's place */
+  x0 = lq_spectrum_view_x_for_frequency (self, self->frequencies[0], w);
+  x1 = lq_spectrum_view_x_for_frequency (self, self->frequencies[self->sg_points - 1], w);
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, w, h - 18);
+  cairo_clip (cr);
+  cairo_translate (cr, x0, 0);
+  cairo_scale (cr, (x1 - x0) / (self->sg_points - 1), (h - 18) / SPECTROGRAM_ROWS);
+  cairo_set_source_surface (cr, image, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_GOOD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (image);
+}
+
 static void
 lq_spectrum_view_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
@@ -136,12 +227,26 @@ lq_spectrum_view_snapshot (GtkWidget   *widget,
       self->grid_height = h;
     }
   gtk_snapshot_append_node (snapshot, self->grid);
-  if (self->n_points == 0 && self->n_reference == 0)
+  if (self->n_points == 0 && self->n_reference == 0 && self->n_source == 0)
     return;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, w, h));
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  if (self->n_reference > 0)
+  if (self->spectrogram)
+    {
+      draw_spectrogram (self, cr, w, h);
+      cairo_destroy (cr);
+      return;
+    }
+  if (self->n_source > 0 && self->show_source)
+    {
+      /* The unprocessed source, a thin light line under the live spectrum */
+      cairo_set_source_rgba (cr, 0.85, 0.85, 0.85, 0.7);
+      cairo_set_line_width (cr, 1.0);
+      stroke_curve (self, cr, self->src_frequencies, self->src_levels, self->n_source, 0.0, w, h);
+      cairo_stroke (cr);
+    }
+  if (self->n_reference > 0 && self->show_reference)
     {
       /* The reference in purple, dashed */
       static const double dash[] = { 4.0, 3.0 };
@@ -210,8 +315,59 @@ lq_spectrum_view_finalize (GObject *object)
   g_clear_pointer (&self->peaks, g_free);
   g_clear_pointer (&self->ref_frequencies, g_free);
   g_clear_pointer (&self->ref_levels, g_free);
+  g_clear_pointer (&self->src_frequencies, g_free);
+  g_clear_pointer (&self->src_levels, g_free);
+  g_clear_pointer (&self->sg_levels, g_free);
   g_clear_pointer (&self->grid, gsk_render_node_unref);
   G_OBJECT_CLASS (lq_spectrum_view_parent_class)->finalize (object);
+}
+
+static void
+lq_spectrum_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  LqSpectrumView *self = LQ_SPECTRUM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_SOURCE:
+      g_value_set_boolean (value, self->show_source);
+      break;
+    case PROP_SHOW_REFERENCE:
+      g_value_set_boolean (value, self->show_reference);
+      break;
+    case PROP_SPECTROGRAM:
+      g_value_set_boolean (value, self->spectrogram);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lq_spectrum_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  LqSpectrumView *self = LQ_SPECTRUM_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHOW_SOURCE:
+      lq_spectrum_view_set_show_source (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_REFERENCE:
+      lq_spectrum_view_set_show_reference (self, g_value_get_boolean (value));
+      break;
+    case PROP_SPECTROGRAM:
+      lq_spectrum_view_set_spectrogram (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -221,6 +377,18 @@ lq_spectrum_view_class_init (LqSpectrumViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = lq_spectrum_view_finalize;
+  object_class->get_property = lq_spectrum_view_get_property;
+  object_class->set_property = lq_spectrum_view_set_property;
+  properties[PROP_SHOW_SOURCE] =
+    g_param_spec_boolean ("show-source", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_REFERENCE] =
+    g_param_spec_boolean ("show-reference", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SPECTROGRAM] =
+    g_param_spec_boolean ("spectrogram", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   widget_class->snapshot = lq_spectrum_view_snapshot;
   widget_class->measure = lq_spectrum_view_measure;
   widget_class->css_changed = lq_spectrum_view_css_changed;
@@ -233,11 +401,13 @@ lq_spectrum_view_init (LqSpectrumView *self)
 {
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   self->decay = 20.0;
+  self->show_source = TRUE;
+  self->show_reference = TRUE;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Spectrum analyzer"), -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               _("Live spectrum (blue) with peak hold (orange) and the reference’s "
-                                 "long-term spectrum (dashed purple)"));
+                               _("Live spectrum (blue) with peak hold (orange), the unprocessed "
+                                 "source (grey) and the reference’s long-term spectrum (dashed purple)"));
 }
 
 GtkWidget *
@@ -267,11 +437,38 @@ get_floats (const GstStructure *s,
   return TRUE;
 }
 
+/* A "source-spectrum" message: the unprocessed signal's spectrum, for the overlay. */
+static gboolean
+handle_source (LqSpectrumView     *self,
+               const GstStructure *structure)
+{
+  guint n;
+
+  if (!gst_structure_get_uint (structure, "n-points", &n) || n == 0 || n > 65536)
+    return FALSE;
+  if (n != self->n_source)
+    {
+      self->src_frequencies = g_renew (float, self->src_frequencies, n);
+      self->src_levels = g_renew (float, self->src_levels, n);
+      self->n_source = n;
+    }
+  if (!get_floats (structure, "frequencies", self->src_frequencies, n) ||
+      !get_floats (structure, "magnitude", self->src_levels, n))
+    {
+      self->n_source = 0;
+      return FALSE;
+    }
+  if (self->show_source)
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
 /**
  * lq_spectrum_view_handle_message:
  * @structure: an element message's structure
  *
- * Returns: TRUE if it was a well-formed "lqspectrum" message (and the view now shows it)
+ * Returns: TRUE if it was a well-formed "lqspectrum" message (and the view now shows it), or
+ *   a "source-spectrum" one (the player's spectrum of the unprocessed signal: the overlay)
  */
 gboolean
 lq_spectrum_view_handle_message (LqSpectrumView     *self,
@@ -284,6 +481,8 @@ lq_spectrum_view_handle_message (LqSpectrumView     *self,
   g_return_val_if_fail (LQ_IS_SPECTRUM_VIEW (self), FALSE);
   g_return_val_if_fail (structure != NULL, FALSE);
 
+  if (gst_structure_has_name (structure, "source-spectrum"))
+    return handle_source (self, structure);
   if (!gst_structure_has_name (structure, "lqspectrum") ||
       !gst_structure_get_uint (structure, "n-points", &n) || n == 0 || n > 65536)
     return FALSE;
@@ -305,6 +504,16 @@ lq_spectrum_view_handle_message (LqSpectrumView     *self,
       self->n_points = 0;
       return FALSE;
     }
+  /* The spectrogram's ring: a new row per message */
+  if (self->sg_points != n)
+    {
+      self->sg_levels = g_renew (float, self->sg_levels, (gsize) n * SPECTROGRAM_ROWS);
+      self->sg_points = n;
+      self->sg_pos = self->sg_len = 0;
+    }
+  memcpy (self->sg_levels + (gsize) self->sg_pos * n, self->levels, n * sizeof (float));
+  self->sg_pos = (self->sg_pos + 1) % SPECTROGRAM_ROWS;
+  self->sg_len = MIN (self->sg_len + 1, SPECTROGRAM_ROWS);
   now = g_get_monotonic_time ();
   fall = self->last_time > 0 && self->decay > 0.0 ? self->decay * (now - self->last_time) / 1e6 : INFINITY;
   self->last_time = now;
@@ -328,6 +537,8 @@ lq_spectrum_view_reset (LqSpectrumView *self)
   g_return_if_fail (LQ_IS_SPECTRUM_VIEW (self));
 
   self->n_points = 0;
+  self->n_source = 0;
+  self->sg_pos = self->sg_len = 0;
   self->last_time = 0;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -428,4 +639,103 @@ lq_spectrum_view_x_for_frequency (LqSpectrumView *self,
   if (!(hz > 0.0))
     return 0.0;
   return log (hz / F_MIN) / log (F_MAX / F_MIN) * width;
+}
+
+/* The overlay of the unprocessed source (from "source-spectrum" messages) */
+void
+lq_spectrum_view_set_show_source (LqSpectrumView *self,
+                                  gboolean        show)
+{
+  g_return_if_fail (LQ_IS_SPECTRUM_VIEW (self));
+
+  if (self->show_source == !!show)
+    return;
+  self->show_source = !!show;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SOURCE]);
+}
+
+gboolean
+lq_spectrum_view_get_show_source (LqSpectrumView *self)
+{
+  g_return_val_if_fail (LQ_IS_SPECTRUM_VIEW (self), FALSE);
+  return self->show_source;
+}
+
+/* The overlay of the reference's long-term spectrum */
+void
+lq_spectrum_view_set_show_reference (LqSpectrumView *self,
+                                     gboolean        show)
+{
+  g_return_if_fail (LQ_IS_SPECTRUM_VIEW (self));
+
+  if (self->show_reference == !!show)
+    return;
+  self->show_reference = !!show;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_REFERENCE]);
+}
+
+gboolean
+lq_spectrum_view_get_show_reference (LqSpectrumView *self)
+{
+  g_return_val_if_fail (LQ_IS_SPECTRUM_VIEW (self), FALSE);
+  return self->show_reference;
+}
+
+guint
+lq_spectrum_view_get_n_source (LqSpectrumView *self)
+{
+  g_return_val_if_fail (LQ_IS_SPECTRUM_VIEW (self), 0);
+  return self->n_source;
+}
+
+float
+lq_spectrum_view_get_source_level (LqSpectrumView *self,
+                                   guint           index)
+{
+  g_return_val_if_fail (LQ_IS_SPECTRUM_VIEW (self), -INFINITY);
+  g_return_val_if_fail (index < self->n_source, -INFINITY);
+  return self->src_levels[index];
+}
+
+/* Draws the spectrogram (time downwards, log frequency across, colour = level) instead of the
+ * curves and overlays */
+void
+lq_spectrum_view_set_spectrogram (LqSpectrumView *self,
+                                  gboolean        spectrogram)
+{
+  g_return_if_fail (LQ_IS_SPECTRUM_VIEW (self));
+
+  if (self->spectrogram == !!spectrogram)
+    return;
+  self->spectrogram = !!spectrogram;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPECTROGRAM]);
+}
+
+gboolean
+lq_spectrum_view_get_spectrogram (LqSpectrumView *self)
+{
+  g_return_val_if_fail (LQ_IS_SPECTRUM_VIEW (self), FALSE);
+  return self->spectrogram;
+}
+
+/* Returns: the messages the spectrogram holds */
+guint
+lq_spectrum_view_get_spectrogram_rows (LqSpectrumView *self)
+{
+  g_return_val_if_fail (LQ_IS_SPECTRUM_VIEW (self), 0);
+  return self->sg_len;
+}
+
+/* Returns: the level of band @index in the spectrogram row of @age (0: the newest message) */
+float
+lq_spectrum_view_get_spectrogram_level (LqSpectrumView *self,
+                                        guint           age,
+                                        guint           index)
+{
+  g_return_val_if_fail (LQ_IS_SPECTRUM_VIEW (self), -INFINITY);
+  g_return_val_if_fail (age < self->sg_len && index < self->sg_points, -INFINITY);
+  return self->sg_levels[((self->sg_pos + SPECTROGRAM_ROWS - 1 - age) % SPECTROGRAM_ROWS) * self->sg_points + index];
 }

@@ -6,6 +6,7 @@
 #include "lq-chain-panel.h"
 #include "lq-history.h"
 #include "lq-inspector.h"
+#include "lq-meters-panel.h"
 #include "lq-peak-store.h"
 #include "lq-timeline.h"
 #include "lq-track-list.h"
@@ -42,6 +43,19 @@ struct _LqWindow
   int playing_track;             /* the track heard (project index), -1 none */
   LqWindowPending *pending;      /* what to do once saved (a close or open asked to save) */
 
+  /* Listening (lq-window-listen.c): the state each new player is given */
+  LqPlayer *player;              /* the transport's player now (a weak pointer), or NULL */
+  LqAbSide ab_side;              /* A (processed) or B (unprocessed) */
+  gboolean match;                /* loudness match on */
+  int reference;                 /* the reference heard (index in the project's), -1 the album */
+  int last_reference;            /* the reference R switches to, -1 none */
+  LqReferencePosition reference_position; /* shared or own position */
+  GCancellable *measuring;       /* the player's loudness measurement running, or NULL */
+  LqPlayer *measured_player;     /* the player last asked to measure (compared only) */
+  GCancellable *reference_analysis; /* the references' loudness analysis running, or NULL */
+  GHashTable *ltas;              /* file URI -> LqLtas of a reference */
+  GCancellable *ltas_cancellable; /* the long-term spectrum being computed, or NULL */
+
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
   AdwWindowTitle *window_title;
@@ -61,6 +75,12 @@ struct _LqWindow
   GtkWidget *chain_panel;
   LqChainPanel *chain_view;
   GtkWidget *meters_area;
+  LqMetersPanel *meters_panel;
+  GtkLabel *reference_label;
+  GtkMenuButton *reference_button;
+  GMenu *references_section;
+  GtkToggleButton *match_button;
+  GtkLabel *match_label;
 };
 
 /* lq-window.c */
@@ -86,5 +106,28 @@ void _lq_window_class_init_actions (GtkWidgetClass *widget_class);
 void _lq_window_init_actions       (LqWindow       *self);
 void _lq_window_update_actions     (LqWindow       *self);
 void _lq_window_save_as            (LqWindow       *self);
+
+/* lq-window-listen.c */
+void _lq_window_listen_class_init   (GtkWidgetClass *widget_class);
+void _lq_window_listen_init         (LqWindow       *self);
+void _lq_window_listen_set_project  (LqWindow       *self,
+                                     LqProject      *old_project);
+void _lq_window_listen_dispose      (LqWindow       *self);
+void _lq_window_set_ab_side         (LqWindow       *self,
+                                     LqAbSide        side);
+void _lq_window_set_match           (LqWindow       *self,
+                                     gboolean        match);
+void _lq_window_set_reference       (LqWindow       *self,
+                                     int             index);
+void _lq_window_set_reference_position (LqWindow    *self,
+                                     LqReferencePosition position);
+void _lq_window_update_programme    (LqWindow       *self);
+void _lq_window_listen_settings_changed (LqWindow   *self,
+                                     const char     *key);
+void _lq_window_apply_default_chain (LqChain        *chain,
+                                     const char     *description);
+void _lq_window_add_references      (LqWindow       *self,
+                                     GFile         **files,
+                                     guint           n_files);
 
 G_END_DECLS

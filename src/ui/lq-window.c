@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "lq-analyzer.h"
+#include "lq-chain-params.h"
 #include "lq-meters-panel.h"
 #include "lq-track-row.h"
 #include "lq-window-private.h"
@@ -30,6 +31,12 @@ enum {
   PROP_0,
   PROP_PROJECT,
   PROP_LOOP,
+  PROP_AB_SIDE,
+  PROP_MATCH,
+  PROP_REFERENCE,
+  PROP_REFERENCE_POSITION,
+  PROP_SHOW_METERS,
+  PROP_SHOW_CHAIN,
   N_PROPS
 };
 
@@ -111,6 +118,8 @@ update_summary (LqWindow *self)
   else
     gtk_label_set_label (self->album_summary, summary);
   gtk_stack_set_visible_child_name (self->main_stack, n > 0 ? "workspace" : "empty");
+  if (self->meters_panel != NULL)
+    _lq_window_update_programme (self);
   update_title (self);
 }
 
@@ -329,6 +338,7 @@ update_playing_track (LqWindow *self)
   self->playing_track = index;
   lq_track_list_set_playing (self->track_list, index);
   lq_timeline_set_playing_track (self->timeline, index);
+  _lq_window_update_programme (self);
 }
 
 static void
@@ -419,6 +429,7 @@ processed_toggled_cb (LqWindow        *self,
                       GtkToggleButton *button)
 {
   lq_waveform_view_set_show_processed (self->waveform, gtk_toggle_button_get_active (button));
+  lq_timeline_set_show_processed (self->timeline, gtk_toggle_button_get_active (button));
 }
 
 /* ---- Selection ---- */
@@ -494,16 +505,67 @@ is_project_file (GFile *file)
   return name != NULL && g_str_has_suffix (name, ".lacquer");
 }
 
+typedef struct
+{
+  LqWindow *self;   /* a reference */
+  guint n_before;   /* tracks before the new ones */
+} AddFiles;
+
+/**
+ * _lq_window_apply_default_chain:
+ * @description: the `default-chain` setting: element factories separated by commas, each with
+ *   an optional preset of lq-chain-presets.json after a colon ("lqeq,lqcompressor:Gentle Glue")
+ *
+ * Gives @chain, when empty, the default processing for new tracks.
+ */
+void
+_lq_window_apply_default_chain (LqChain    *chain,
+                                const char *description)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (description == NULL || *description == '\0' || lq_chain_get_n_elements (chain) > 0)
+    return;
+  parts = g_strsplit (description, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (g_strstrip (parts[i]), ":", 2);
+      g_autoptr(LqChainElement) element = NULL;
+      g_autoptr(GstElementFactory) factory = NULL;
+
+      if (pair[0] == NULL || *pair[0] == '\0' || (factory = gst_element_factory_find (pair[0])) == NULL)
+        {
+          g_warning ("The default chain names an unknown element “%s”", parts[i]);
+          continue;
+        }
+      element = lq_chain_presets_new_element (pair[0]);
+      if (pair[1] != NULL && !lq_chain_presets_apply (NULL, element, g_strstrip (pair[1])))
+        g_warning ("No preset “%s” for %s", pair[1], pair[0]);
+      lq_chain_append (chain, element);
+    }
+}
+
 static void
 add_files_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(LqWindow) self = user_data;
+  AddFiles *add = user_data;
+  g_autoptr(LqWindow) self = add->self;
+  guint n_before = add->n_before;
   g_autoptr(GError) error = NULL;
 
+  g_free (add);
   if (!lq_project_add_files_finish (LQ_PROJECT (object), result, &error))
     _lq_window_show_error (self, error);
+  /* The new tracks start with the default chain of the preferences */
+  if (self->settings != NULL && LQ_PROJECT (object) == self->project)
+    {
+      g_autofree char *chain = g_settings_get_string (self->settings, "default-chain");
+
+      for (guint i = n_before; i < lq_project_get_n_tracks (self->project); i++)
+        _lq_window_apply_default_chain (lq_track_get_chain (lq_project_get_track (self->project, i)), chain);
+    }
   /* Adding tracks is not undoable (the files are probed first), but it is a change. */
   if (self->history != NULL && LQ_PROJECT (object) == self->project)
     lq_history_mark_unsaved (self->history);
@@ -979,6 +1041,12 @@ key_pressed_cb (LqWindow              *self,
     case GDK_KEY_KP_Page_Down:
       action = "win.next-track";
       break;
+    case GDK_KEY_b:
+      action = "win.toggle-ab";
+      break;
+    case GDK_KEY_r:
+      action = "win.toggle-reference";
+      break;
     case GDK_KEY_Left:
     case GDK_KEY_Right:
       if (focus != GTK_WIDGET (self->timeline) && focus != GTK_WIDGET (self->waveform))
@@ -999,6 +1067,7 @@ settings_changed_cb (LqWindow   *self,
                      const char *key,
                      GSettings  *settings)
 {
+  _lq_window_listen_settings_changed (self, key);
   if (g_str_equal (key, "recent-projects"))
     update_recent_menu (self);
   else if (g_str_equal (key, "audio-sink") && g_getenv ("LACQUER_AUDIO_SINK") == NULL)
@@ -1016,6 +1085,7 @@ lq_window_dispose (GObject *object)
   if (self->pending != NULL)
     g_clear_pointer (&self->pending, pending_free);
   cancel_analysis (self);
+  _lq_window_listen_dispose (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -1070,6 +1140,24 @@ lq_window_get_property (GObject    *object,
     case PROP_LOOP:
       g_value_set_boolean (value, self->transport != NULL && lq_transport_get_loop_enabled (self->transport));
       break;
+    case PROP_AB_SIDE:
+      g_value_set_string (value, self->ab_side == LQ_AB_UNPROCESSED ? "unprocessed" : "processed");
+      break;
+    case PROP_MATCH:
+      g_value_set_boolean (value, self->match);
+      break;
+    case PROP_REFERENCE:
+      g_value_set_int (value, self->reference);
+      break;
+    case PROP_REFERENCE_POSITION:
+      g_value_set_string (value, self->reference_position == LQ_REFERENCE_POSITION_OWN ? "own" : "shared");
+      break;
+    case PROP_SHOW_METERS:
+      g_value_set_boolean (value, self->meters_area == NULL || gtk_widget_get_visible (self->meters_area));
+      break;
+    case PROP_SHOW_CHAIN:
+      g_value_set_boolean (value, self->chain_panel == NULL || gtk_widget_get_visible (self->chain_panel));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1095,6 +1183,34 @@ lq_window_set_property (GObject      *object,
         }
       lq_transport_set_loop_enabled (self->transport, g_value_get_boolean (value));
       break;
+    case PROP_AB_SIDE:
+      _lq_window_set_ab_side (self, g_strcmp0 (g_value_get_string (value), "unprocessed") == 0
+                                    ? LQ_AB_UNPROCESSED : LQ_AB_PROCESSED);
+      break;
+    case PROP_MATCH:
+      _lq_window_set_match (self, g_value_get_boolean (value));
+      break;
+    case PROP_REFERENCE:
+      _lq_window_set_reference (self, g_value_get_int (value));
+      break;
+    case PROP_REFERENCE_POSITION:
+      _lq_window_set_reference_position (self, g_strcmp0 (g_value_get_string (value), "own") == 0
+                                               ? LQ_REFERENCE_POSITION_OWN : LQ_REFERENCE_POSITION_SHARED);
+      break;
+    case PROP_SHOW_METERS:
+      if (self->meters_area != NULL && gtk_widget_get_visible (self->meters_area) != g_value_get_boolean (value))
+        {
+          gtk_widget_set_visible (self->meters_area, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+    case PROP_SHOW_CHAIN:
+      if (self->chain_panel != NULL && gtk_widget_get_visible (self->chain_panel) != g_value_get_boolean (value))
+        {
+          gtk_widget_set_visible (self->chain_panel, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1117,6 +1233,25 @@ lq_window_class_init (LqWindowClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_LOOP] =
     g_param_spec_boolean ("loop", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The listening state, given to each player (lq-window-listen.c): */
+  properties[PROP_AB_SIDE] =
+    g_param_spec_string ("ab-side", NULL, NULL, "processed",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MATCH] =
+    g_param_spec_boolean ("match", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REFERENCE] =
+    g_param_spec_int ("reference", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REFERENCE_POSITION] =
+    g_param_spec_string ("reference-position", NULL, NULL, "shared",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_METERS] =
+    g_param_spec_boolean ("show-meters", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_CHAIN] =
+    g_param_spec_boolean ("show-chain", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1146,9 +1281,24 @@ lq_window_class_init (LqWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LqWindow, chain_panel);
   gtk_widget_class_bind_template_child (widget_class, LqWindow, chain_view);
   gtk_widget_class_bind_template_child (widget_class, LqWindow, meters_area);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, meters_panel);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, reference_label);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, reference_button);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, references_section);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, match_button);
+  gtk_widget_class_bind_template_child (widget_class, LqWindow, match_label);
 
   _lq_window_class_init_actions (widget_class);
   gtk_widget_class_install_property_action (widget_class, "win.loop", "loop");
+  _lq_window_listen_class_init (widget_class);
+  gtk_widget_class_install_property_action (widget_class, "win.ab-side", "ab-side");
+  gtk_widget_class_install_property_action (widget_class, "win.match", "match");
+  gtk_widget_class_install_property_action (widget_class, "win.reference", "reference");
+  gtk_widget_class_install_property_action (widget_class, "win.reference-position", "reference-position");
+  gtk_widget_class_install_property_action (widget_class, "win.show-meters", "show-meters");
+  gtk_widget_class_install_property_action (widget_class, "win.show-chain", "show-chain");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "win.show-meters", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.show-chain", NULL);
 }
 
 static void
@@ -1181,6 +1331,7 @@ lq_window_init (LqWindow *self)
   g_signal_connect_object (self->transport, "notify::loop-end", G_CALLBACK (loop_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->transport, "notify::loop-enabled", G_CALLBACK (loop_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->transport, "error", G_CALLBACK (transport_error_cb), self, G_CONNECT_SWAPPED);
+  _lq_window_listen_init (self);
 
   lq_timeline_set_layout (self->timeline, self->layout);
   lq_waveform_view_set_layout (self->waveform, self->layout);
@@ -1227,8 +1378,11 @@ lq_window_new (LqApplication *application)
       g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
       g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "show-meters", self, "show-meters", G_SETTINGS_BIND_DEFAULT);
+      g_settings_bind (settings, "show-chain", self, "show-chain", G_SETTINGS_BIND_DEFAULT);
       g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
       settings_changed_cb (self, "audio-sink", settings);
+      settings_changed_cb (self, "default-delivery-preset", settings);
       update_recent_menu (self);
     }
   return self;
@@ -1293,11 +1447,16 @@ lq_window_add_files (LqWindow  *self,
                      GFile    **files,
                      guint      n_files)
 {
+  AddFiles *add;
+
   g_return_if_fail (LQ_IS_WINDOW (self));
 
   if (n_files == 0)
     return;
-  lq_project_add_files_async (self->project, files, n_files, NULL, add_files_cb, g_object_ref (self));
+  add = g_new0 (AddFiles, 1);
+  add->self = g_object_ref (self);
+  add->n_before = lq_project_get_n_tracks (self->project);
+  lq_project_add_files_async (self->project, files, n_files, NULL, add_files_cb, add);
 }
 
 /**
@@ -1310,8 +1469,12 @@ void
 lq_window_set_project (LqWindow  *self,
                        LqProject *project)
 {
+  g_autoptr(LqProject) old_project = NULL;
+
   g_return_if_fail (LQ_IS_WINDOW (self));
   g_return_if_fail (LQ_IS_PROJECT (project));
+
+  old_project = self->project != NULL ? g_object_ref (self->project) : NULL;
 
   cancel_analysis (self);
   if (self->project != NULL)
@@ -1355,6 +1518,7 @@ lq_window_set_project (LqWindow  *self,
   lq_waveform_view_zoom_to_fit (self->waveform);
   update_ceiling (self);
   update_summary (self);
+  _lq_window_listen_set_project (self, old_project);
   _lq_window_update_actions (self);
   schedule_analysis (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);

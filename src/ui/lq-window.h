@@ -22,7 +22,15 @@ G_DECLARE_FINAL_TYPE (LqWindow, lq_window, LQ, WINDOW, AdwApplicationWindow)
  *
  * Keys (besides the application's accelerators; ignored while typing in a text field): Space
  * play/pause, J/K/L shuttle, Home/End, Page Up/Page Down previous/next track, Left/Right a
- * second back/forward (on the timeline and waveform), Alt+Up/Alt+Down move the selected track.
+ * second back/forward (on the timeline and waveform), Alt+Up/Alt+Down move the selected track,
+ * B toggles A/B (processed/unprocessed), R toggles between the album and the last selected
+ * reference; F8 shows or hides the meters, F9 the processing chain.
+ *
+ * Listening state (properties with actions of the same name, "win.ab-side" ...): ab-side
+ * ("processed" or "unprocessed"), match (loudness match), reference (index in the project's
+ * references, -1 the album), reference-position ("shared" or "own"), show-meters, show-chain.
+ * The window gives it to each player the transport makes, whose "meter" signal feeds the
+ * meters.
  *
  * The audio output is LACQUER_AUDIO_SINK (a GStreamer bin description, e.g. "fakesink
  * sync=true") when set, else the GSettings key audio-sink.

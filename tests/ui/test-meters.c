@@ -211,6 +211,74 @@ spectrum_message (const float *freqs, const float *mag, const float *peak, guint
                             NULL);
 }
 
+/* The player's "source-spectrum" messages (the unprocessed signal) go to the source overlay,
+ * not to the live curve; both overlays can be turned off and on. */
+static void
+test_spectrum_source (void)
+{
+  LqSpectrumView *view = g_object_ref_sink (LQ_SPECTRUM_VIEW (lq_spectrum_view_new ()));
+  enum { N = 32 };
+  float freqs[N], mag[N], peak[N];
+  g_autoptr(GstStructure) source = NULL;
+  GtkWidget *panel;
+
+  for (guint i = 0; i < N; i++)
+    {
+      freqs[i] = 20.0f * powf (1000.0f, i / (float) (N - 1));
+      mag[i] = -30.0f - i;
+      peak[i] = mag[i] + 2.0f;
+    }
+  source = spectrum_message (freqs, mag, peak, N);
+  gst_structure_set_name (source, "source-spectrum");
+  g_assert_true (lq_spectrum_view_handle_message (view, source));
+  g_assert_cmpuint (lq_spectrum_view_get_n_points (view), ==, 0);
+  g_assert_cmpuint (lq_spectrum_view_get_n_source (view), ==, N);
+  for (guint i = 0; i < N; i++)
+    g_assert_cmpfloat (lq_spectrum_view_get_source_level (view, i), ==, mag[i]);
+  g_assert_true (lq_spectrum_view_get_show_source (view));
+  g_assert_true (lq_spectrum_view_get_show_reference (view));
+  g_object_set (view, "show-source", FALSE, "show-reference", FALSE, NULL);
+  g_assert_false (lq_spectrum_view_get_show_source (view));
+  g_assert_false (lq_spectrum_view_get_show_reference (view));
+  lq_spectrum_view_reset (view);
+  g_assert_cmpuint (lq_spectrum_view_get_n_source (view), ==, 0);
+  g_object_unref (view);
+
+  /* The spectrogram keeps the live messages, newest first */
+  {
+    LqSpectrumView *sg = g_object_ref_sink (LQ_SPECTRUM_VIEW (lq_spectrum_view_new ()));
+    float later[N];
+    g_autoptr(GstStructure) first = spectrum_message (freqs, mag, peak, N);
+    g_autoptr(GstStructure) second = NULL;
+
+    for (guint i = 0; i < N; i++)
+      later[i] = mag[i] - 10.0f;
+    second = spectrum_message (freqs, later, peak, N);
+    g_assert_false (lq_spectrum_view_get_spectrogram (sg));
+    g_object_set (sg, "spectrogram", TRUE, NULL);
+    g_assert_true (lq_spectrum_view_handle_message (sg, first));
+    g_assert_true (lq_spectrum_view_handle_message (sg, second));
+    g_assert_cmpuint (lq_spectrum_view_get_spectrogram_rows (sg), ==, 2);
+    for (guint i = 0; i < N; i++)
+      {
+        g_assert_cmpfloat (lq_spectrum_view_get_spectrogram_level (sg, 0, i), ==, later[i]);
+        g_assert_cmpfloat (lq_spectrum_view_get_spectrogram_level (sg, 1, i), ==, mag[i]);
+      }
+    /* The source messages are not part of it */
+    lq_spectrum_view_handle_message (sg, source);
+    g_assert_cmpuint (lq_spectrum_view_get_spectrogram_rows (sg), ==, 2);
+    lq_spectrum_view_reset (sg);
+    g_assert_cmpuint (lq_spectrum_view_get_spectrogram_rows (sg), ==, 0);
+    g_object_unref (sg);
+  }
+
+  /* Through the panel, which routes it; its toggles follow the view's properties */
+  panel = g_object_ref_sink (lq_meters_panel_new ());
+  g_assert_true (lq_meters_panel_handle_message (LQ_METERS_PANEL (panel), source));
+  g_assert_cmpuint (lq_spectrum_view_get_n_source (lq_meters_panel_get_spectrum (LQ_METERS_PANEL (panel))), ==, N);
+  g_object_unref (panel);
+}
+
 static void
 test_spectrum_message (void)
 {
@@ -824,6 +892,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lq/ui/meters/loudness-message", test_loudness_message);
   g_test_add_func ("/lq/ui/meters/loudness-services", test_loudness_services);
   g_test_add_func ("/lq/ui/meters/spectrum-message", test_spectrum_message);
+  g_test_add_func ("/lq/ui/meters/spectrum-source", test_spectrum_source);
   g_test_add_func ("/lq/ui/meters/phase-message", test_phase_message);
   g_test_add_func ("/lq/ui/meters/live-pipeline", test_live_pipeline);
   g_test_add_func ("/lq/ui/meters/render", test_render);
