@@ -337,6 +337,7 @@ lq_ab_is_switching (LqAb *self)
 
 /**
  * lq_ab_measure_reader:
+ * @true_peak: (out) (optional): the highest true peak of any channel, dBTP
  *
  * Reads @reader to its end and measures its integrated loudness (BS.1770 gated).
  *
@@ -345,6 +346,7 @@ lq_ab_is_switching (LqAb *self)
 double
 lq_ab_measure_reader (LqAlbumReader  *reader,
                       guint           rate,
+                      double         *true_peak,
                       GCancellable   *cancellable,
                       GError        **error)
 {
@@ -360,6 +362,8 @@ lq_ab_measure_reader (LqAlbumReader  *reader,
   if (n < 0)
     return NAN;
   lq_loudness_meter_get (meter, &values, FALSE);
+  if (true_peak != NULL)
+    *true_peak = 20.0 * log10 (MAX (MAX (values.true_peak[0], values.true_peak[1]), 1e-10));
   return values.integrated;
 }
 
@@ -385,7 +389,7 @@ lq_ab_measure (LqAb          *self,
 
       if (reader == NULL)
         return FALSE;
-      l[s] = lq_ab_measure_reader (reader, self->rate, cancellable, error);
+      l[s] = lq_ab_measure_reader (reader, self->rate, NULL, cancellable, error);
       if (isnan (l[s]))
         return FALSE;
     }

@@ -83,6 +83,7 @@ double    lq_ab_get_side_gain  (LqAb          *self,
                                 LqAbSide       side);
 double    lq_ab_measure_reader (LqAlbumReader *reader,
                                 guint          rate,
+                                double        *true_peak,
                                 GCancellable  *cancellable,
                                 GError       **error);
 LqProject *lq_ab_copy_unprocessed (LqProject  *project,

@@ -26,6 +26,7 @@
 
 /* References kept decoded, so that switching back and forth is immediate */
 #define REF_CACHE 3
+#define REF_HEADROOM_DBTP -0.1 /* a raised reference keeps its true peak below this */
 
 typedef struct
 {
@@ -69,7 +70,7 @@ struct _LqPlayer
   LqReferencePosition ref_mode;
   gboolean measured;
   double album_lufs[2];        /* measured loudness of both sides, or -HUGE_VAL */
-  GHashTable *ref_lufs;        /* LqTrack -> double * LUFS */
+  GHashTable *ref_lufs;        /* LqTrack -> double[2]: integrated LUFS, true peak dBTP */
 
   /* Streaming state, under lock (appsrc's thread reads, the main thread seeks and switches) */
   GMutex lock;
@@ -202,14 +203,21 @@ ref_match_db (LqPlayer *self,
 {
   double *lufs;
   double album;
+  double db;
 
   if (!self->match || track == NULL)
     return 0.0;
+
   lufs = g_hash_table_lookup (self->ref_lufs, track);
   album = self->album_lufs[LQ_AB_PROCESSED];
-  if (lufs == NULL || !isfinite (*lufs) || !isfinite (album))
+  if (lufs == NULL || !isfinite (lufs[0]) || !isfinite (album))
     return 0.0;
-  return album + lq_ab_get_side_gain (self->ab, LQ_AB_PROCESSED) - *lufs;
+  db = album + lq_ab_get_side_gain (self->ab, LQ_AB_PROCESSED) - lufs[0];
+  /* A reference quieter than the master is raised only as far as its peaks allow: past full
+   * scale the sink would clip it, and a distorted reference is no reference. */
+  if (db > 0.0 && isfinite (lufs[1]))
+    db = MAX (0.0, MIN (db, REF_HEADROOM_DBTP - lufs[1]));
+  return db;
 }
 
 /* Sets the reference's target gain (lock held) */
@@ -1312,7 +1320,7 @@ typedef struct
   GPtrArray *ref_projects;    /* LqProject around each reference */
   GPtrArray *ref_readers;     /* LqAlbumReader, parallel */
   double album[2];            /* results */
-  double *ref_lufs;           /* results, parallel to refs */
+  double *ref_lufs;           /* results, parallel to refs: LUFS, dBTP pairs */
   guint rate;
 } Measure;
 
@@ -1339,7 +1347,7 @@ measure_thread (GTask        *task,
 
   for (int s = 0; s < 2; s++)
     {
-      m->album[s] = lq_ab_measure_reader (m->readers[s], m->rate, cancellable, &error);
+      m->album[s] = lq_ab_measure_reader (m->readers[s], m->rate, NULL, cancellable, &error);
       if (isnan (m->album[s]))
         {
           g_task_return_error (task, error);
@@ -1348,8 +1356,9 @@ measure_thread (GTask        *task,
     }
   for (guint i = 0; i < m->ref_readers->len; i++)
     {
-      m->ref_lufs[i] = lq_ab_measure_reader (g_ptr_array_index (m->ref_readers, i), m->rate, cancellable, &error);
-      if (isnan (m->ref_lufs[i]))
+      m->ref_lufs[2 * i] = lq_ab_measure_reader (g_ptr_array_index (m->ref_readers, i), m->rate,
+                                                 &m->ref_lufs[2 * i + 1], cancellable, &error);
+      if (isnan (m->ref_lufs[2 * i]))
         {
           g_task_return_error (task, error);
           return;
@@ -1377,9 +1386,10 @@ measure_done_cb (GObject      *object,
   self->album_lufs[1] = m->album[1];
   for (guint i = 0; i < m->refs->len; i++)
     {
-      double *lufs = g_new (double, 1);
+      double *lufs = g_new (double, 2);
 
-      *lufs = m->ref_lufs[i];
+      lufs[0] = m->ref_lufs[2 * i];
+      lufs[1] = m->ref_lufs[2 * i + 1];
       g_hash_table_replace (self->ref_lufs, g_object_ref (g_ptr_array_index (m->refs, i)), lufs);
     }
   g_mutex_lock (&self->lock);
@@ -1440,7 +1450,7 @@ lq_player_measure_async (LqPlayer            *self,
       g_task_return_error (outer, error);
       return;
     }
-  m->ref_lufs = g_new0 (double, MAX (m->refs->len, 1));
+  m->ref_lufs = g_new0 (double, 2 * MAX (m->refs->len, 1));
   inner = g_task_new (self, cancellable, measure_done_cb, g_steal_pointer (&outer));
   g_task_set_task_data (inner, m, (GDestroyNotify) measure_free);
   g_task_run_in_thread (inner, measure_thread);

@@ -67,7 +67,8 @@ G_DECLARE_FINAL_TYPE (LqPlayer, lq_player, LQ, PLAYER, GObject)
  *
  * References (tracks of lq_project_get_references()): "reference" crossfades to one (or back
  * to the album with NULL). It is turned up or down to the processed album as heard: match
- * gain = L(processed) + (A's own match gain, <= 0) - L(reference). A reference is decoded
+ * gain = L(processed) + (A's own match gain, <= 0) - L(reference); a quieter reference is
+ * raised no further than its true peak allows (to -0.1 dBTP), so it never clips at the sink. A reference is decoded
  * whole by a worker the first time it is selected (the album plays on until it is ready);
  * the last REF_CACHE (3) stay decoded, so switching back and forth is immediate. In
  * LQ_REFERENCE_POSITION_SHARED mode it plays at the album's position and a loop region

@@ -422,6 +422,60 @@ test_reference_match_louder (Fixture *f, gconstpointer data)
   play_stop (&p);
 }
 
+/* A reference quieter than the album is raised only as far as its true peak allows (to
+ * -0.1 dBTP): matching it fully would clip it at the sink. Its peaks here are short 1 kHz
+ * bursts at 0.9 over quiet noise, so its loudness is low and its true peak high. */
+static void
+test_reference_quieter (Fixture *f, gconstpointer data)
+{
+  const gsize frames = REF_SECONDS * RATE;
+  g_autofree char *path = g_build_filename (f->dir, "quiet.wav", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree float *quiet = g_new (float, 2 * frames);
+  g_autofree float *a = NULL;
+  g_autoptr(LqTrack) track = NULL;
+  ebur128_state *st;
+  double la, lr, tp = 0.0, uncapped, cap;
+  gsize n;
+  Play p;
+
+  lq_synth_noise (quiet, frames, 2, 0.01, 7);
+  for (gsize burst = RATE / 2; burst + RATE / 500 < frames; burst += RATE)
+    for (gsize i = 0; i < RATE / 500; i++)
+      for (guint c = 0; c < 2; c++)
+        quiet[2 * (burst + i) + c] = (float) (0.9 * sin (2 * G_PI * 1000.0 * i / RATE));
+  g_assert_true (lq_wav_write_file (file, quiet, frames, 2, RATE, LQ_WAV_FLOAT32, NULL, NULL));
+  g_ptr_array_add (f->files, g_object_ref (file));
+  track = lq_track_new (file);
+  g_assert_true (lq_track_probe (track, NULL, NULL));
+  g_list_store_append (G_LIST_STORE (lq_project_get_references (f->project)), track);
+
+  a = read_album (f->project, 0, 0, &n);
+  la = ebur128_lufs (a, n);
+  st = ebur128_init (2, RATE, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+  g_assert_cmpint (ebur128_add_frames_float (st, quiet, frames), ==, EBUR128_SUCCESS);
+  g_assert_cmpint (ebur128_loudness_global (st, &lr), ==, EBUR128_SUCCESS);
+  for (guint c = 0; c < 2; c++)
+    {
+      double v;
+      g_assert_cmpint (ebur128_true_peak (st, c, &v), ==, EBUR128_SUCCESS);
+      tp = MAX (tp, v);
+    }
+  ebur128_destroy (&st);
+  uncapped = la - lr;
+  cap = -0.1 - 20 * log10 (tp);
+  g_test_message ("album %.3f LUFS, quiet reference %.3f LUFS, %.3f dBTP: full match %+.2f dB, headroom %+.2f dB",
+                  la, lr, 20 * log10 (tp), uncapped, cap);
+  g_assert_cmpfloat (uncapped, >, cap + 1.0);
+
+  play_start (&p, f, 0);
+  measure (p.player);
+  g_assert_true (lq_player_set_reference (p.player, track, NULL));
+  g_test_message ("reference match gain %.3f dB", lq_player_get_match_gain (p.player));
+  g_assert_cmpfloat (fabs (lq_player_get_match_gain (p.player) - cap), <, 0.1);
+  play_stop (&p);
+}
+
 /* Where the output frames [@at, @at + 256) are in the reference (gain @g), or -1 */
 static gssize
 locate (const float *out, gsize at, const float *ref, gsize ref_frames, double g)
@@ -614,6 +668,7 @@ main (int argc, char **argv)
   g_test_add ("/lq/player-ab/switch-after-seek", Fixture, NULL, fixture_setup, test_switch_after_seek, fixture_teardown);
   g_test_add ("/lq/player-ab/reference-match", Fixture, NULL, fixture_setup, test_reference_match, fixture_teardown);
   g_test_add ("/lq/player-ab/reference-match-louder", Fixture, NULL, fixture_setup, test_reference_match_louder, fixture_teardown);
+  g_test_add ("/lq/player-ab/reference-quieter", Fixture, NULL, fixture_setup, test_reference_quieter, fixture_teardown);
   g_test_add ("/lq/player-ab/reference-shared", Fixture, NULL, fixture_setup, test_reference_shared, fixture_teardown);
   g_test_add ("/lq/player-ab/reference-own", Fixture, NULL, fixture_setup, test_reference_own, fixture_teardown);
   g_test_add ("/lq/player-ab/reference-loop", Fixture, NULL, fixture_setup, test_reference_loop, fixture_teardown);
