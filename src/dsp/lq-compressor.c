@@ -11,6 +11,7 @@
  * it across the sub-block, so it never steps.
  */
 #include "lq-compressor.h"
+#include "lq-compressor-private.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -44,6 +45,21 @@ min_f (float a, float b)
 {
   return a < b ? a : b;
 }
+
+/* The sidechain high-pass advanced two frames at a time (s = [ic1 ic2], input v0 then v1):
+ *   s'' = s + (A^2 - I) s + A B v0 + B v1,   y(v0) = d v0 + c s,   y(v1) = d v1 + c A s + c B v0
+ * with A, B the one-frame update of lq_svf4_update(). Its feedback is then two operations deep
+ * per two frames instead of per frame (the SVF's own feedback allows one frame per ~9 cycles);
+ * the coefficients are computed in double from the one-frame ones and rounded once, the
+ * increment form keeps them small numbers as there. Every lane holds the same values. */
+typedef struct
+{
+  LqV4 d11, d12, d21, d22; /* A^2 - I */
+  LqV4 ab1, ab2;           /* A B: weight of the first frame's input */
+  LqV4 b1, b2;             /* B: weight of the second frame's input */
+  LqV4 f1, f2;             /* c A: the second frame's output from the old state */
+  LqV4 e0;                 /* c B: the second frame's output from the first input */
+} Sc2;
 
 /* Poles of the ballistics for one sub-block length m: each a per-frame pole raised to m. */
 typedef struct
@@ -84,8 +100,11 @@ struct _LqCompressor
   double pole_rms;    /* per-frame mean-square pole */
   double pole_smooth; /* per-frame makeup/mix smoothing pole */
   Poles sub;          /* the poles for a whole sub-block */
+  Poles part;         /* the poles for a last, shorter sub-block of part_m frames */
+  unsigned part_m;    /* its length; 0 when not computed since the times last changed */
   LqSvfCoeffs sc;     /* sidechain high-pass state update */
   LqSvfOut sc_hp;     /* sidechain high-pass output (every lane) */
+  Sc2 sc2;            /* the same, two frames per step */
   double makeup_db;   /* makeup asked for, dB */
   double mix;         /* wet amount asked for, 0..1 */
 
@@ -226,6 +245,7 @@ update_times (LqCompressor *self)
   self->pole_rel = pole (self->release_ms, self->rate);
   self->pole_slow = pole (slow, self->rate);
   poles_for (self, LQ_COMPRESSOR_SUB_BLOCK, &self->sub);
+  self->part_m = 0;
 }
 
 /* A 2nd-order Butterworth high-pass at hz for the detector. */
@@ -234,8 +254,30 @@ set_sidechain_coeffs (LqCompressor *self, double hz)
 {
   static const LqSvfResponse hp[4] = { LQ_SVF_HP, LQ_SVF_HP, LQ_SVF_HP, LQ_SVF_HP };
 
+  double p1, b1, s21, b2, c1, c2;
+  Sc2 *k = &self->sc2;
+
   lq_svf_coeffs (&self->sc, hz, self->rate, 1.4142135623730951);
   lq_svf_out (&self->sc_hp, &self->sc, hp);
+
+  /* A = [[1 - p1, -b1], [s21, 1 - b2]], B = [b1, b2], c = [c1, c2] (see Sc2). */
+  p1 = self->sc.p1;
+  b1 = self->sc.b1;
+  s21 = self->sc.s21;
+  b2 = self->sc.b2;
+  c1 = self->sc_hp.c1[0];
+  c2 = self->sc_hp.c2[0];
+  k->d11 = (LqV4) { 0 } + (float) (-2.0 * p1 + p1 * p1 - b1 * s21);
+  k->d12 = (LqV4) { 0 } + (float) (-b1 * (2.0 - p1 - b2));
+  k->d21 = (LqV4) { 0 } + (float) (s21 * (2.0 - p1 - b2));
+  k->d22 = (LqV4) { 0 } + (float) (-b1 * s21 - 2.0 * b2 + b2 * b2);
+  k->ab1 = (LqV4) { 0 } + (float) (b1 * (1.0 - p1 - b2));
+  k->ab2 = (LqV4) { 0 } + (float) (s21 * b1 + b2 - b2 * b2);
+  k->b1 = (LqV4) { 0 } + (float) b1;
+  k->b2 = (LqV4) { 0 } + (float) b2;
+  k->f1 = (LqV4) { 0 } + (float) (c1 * (1.0 - p1) + c2 * s21);
+  k->f2 = (LqV4) { 0 } + (float) (-c1 * b1 + c2 * (1.0 - b2));
+  k->e0 = (LqV4) { 0 } + (float) (c1 * b1 + c2 * b2);
 }
 
 LqCompressor *
@@ -602,7 +644,7 @@ apply_ramp (float *x, unsigned m, const unsigned ch, const float *g0, const floa
  * overlap instead of waiting on each other. */
 static inline __attribute__ ((always_inline)) void
 run_chunk (LqCompressor *self, float *x, size_t frames, const Curve *cv, Env *env,
-           const unsigned ch, const int linked)
+           const unsigned ch, const int linked, LqCompressorRamp *ramp)
 {
   const unsigned sub = LQ_COMPRESSOR_SUB_BLOCK;
   const int rms = self->detector == LQ_COMPRESSOR_DETECTOR_RMS;
@@ -616,13 +658,23 @@ run_chunk (LqCompressor *self, float *x, size_t frames, const Curve *cv, Env *en
   if (m_last == sub)
     last = self->sub;
   else
-    poles_for (self, m_last, &last);
+    {
+      /* Buffers of a constant size end on the same short sub-block: keep its poles (five
+       * pow() calls) from one call to the next. */
+      if (self->part_m != m_last)
+        {
+          poles_for (self, m_last, &self->part);
+          self->part_m = m_last;
+        }
+      last = self->part;
+    }
 
   /* 1. The level of each block: peak power or summed power per channel. */
   if (self->sc_hz > 0.0)
     {
       const LqSvfCoeffs sc = self->sc;
       const LqSvfOut out = self->sc_hp;
+      const Sc2 k = self->sc2;
       LqSvf4 st = self->sc_state;
 
       for (unsigned j = 0; j < nsub; j++)
@@ -630,8 +682,23 @@ run_chunk (LqCompressor *self, float *x, size_t frames, const Curve *cv, Env *en
           const float *xj = x + (size_t) j * sub * ch;
           unsigned m = j + 1 < nsub ? sub : m_last;
           LqV4 acc = { 0.0f, 0.0f, 0.0f, 0.0f };
+          unsigned i = 0;
 
-          for (unsigned i = 0; i < m; i++)
+          for (; i + 2 <= m; i += 2)
+            {
+              LqV4 v0 = { xj[i * ch], ch == 2 ? xj[i * ch + 1] : 0.0f, 0.0f, 0.0f };
+              LqV4 v1 = { xj[(i + 1) * ch], ch == 2 ? xj[(i + 1) * ch + 1] : 0.0f, 0.0f, 0.0f };
+              LqV4 y0 = lq_svf4_out (&st, &out, v0);
+              LqV4 y1 = out.d * v1 + (k.e0 * v0 + (k.f1 * st.ic1 + k.f2 * st.ic2));
+              LqV4 ic1 = (k.d11 * st.ic1 + k.d12 * st.ic2) + (st.ic1 + (k.ab1 * v0 + k.b1 * v1));
+              LqV4 ic2 = (k.d21 * st.ic1 + k.d22 * st.ic2) + (st.ic2 + (k.ab2 * v0 + k.b2 * v1));
+
+              st.ic1 = ic1;
+              st.ic2 = ic2;
+              acc = rms ? acc + y0 * y0 : v4_max (acc, y0 * y0);
+              acc = rms ? acc + y1 * y1 : v4_max (acc, y1 * y1);
+            }
+          for (; i < m; i++)
             {
               LqV4 v = { xj[i * ch], ch == 2 ? xj[i * ch + 1] : 0.0f, 0.0f, 0.0f };
               LqV4 hp = lq_svf4_tick (&st, &sc, &out, v);
@@ -759,6 +826,15 @@ run_chunk (LqCompressor *self, float *x, size_t frames, const Curve *cv, Env *en
           g0[c] = j == 0 ? self->gain[c] : target[c][j - 1];
           dg[c] = (target[c][j] - g0[c]) * (m == sub ? 1.0f / (float) sub : 1.0f / (float) m);
         }
+      if (ramp != NULL)
+        {
+          /* The caller applies it (a unity ramp, x * 1, leaves x as skipping does). */
+          ramp[j].g0[0] = g0[0];
+          ramp[j].dg[0] = dg[0];
+          ramp[j].g0[1] = ch == 2 ? g0[1] : g0[0];
+          ramp[j].dg[1] = ch == 2 ? dg[1] : dg[0];
+          continue;
+        }
       if (dg[0] == 0.0f && g0[0] == 1.0f && (ch == 1 || (dg[1] == 0.0f && g0[1] == 1.0f)))
         continue; /* unity: bit-transparent */
       apply_ramp (x + (size_t) j * sub * ch, m, ch, g0, dg);
@@ -769,7 +845,8 @@ run_chunk (LqCompressor *self, float *x, size_t frames, const Curve *cv, Env *en
 
 /* The loop over chunks for `ch` channels, one gain for all of them when `linked`. */
 static inline __attribute__ ((always_inline)) void
-run (LqCompressor *self, float *x, size_t frames, const unsigned ch, const int linked)
+run (LqCompressor *self, float *x, size_t frames, const unsigned ch, const int linked,
+     LqCompressorRamp *ramp)
 {
   const Curve cv = { self->knee_lo_pow, self->knee_lo, self->knee_hi, (float) self->threshold_db,
                      self->slope, self->inv_2w };
@@ -779,7 +856,7 @@ run (LqCompressor *self, float *x, size_t frames, const unsigned ch, const int l
 
   for (size_t off = 0; off < frames; off += chunk)
     run_chunk (self, x + off * ch, frames - off < chunk ? frames - off : chunk, &cv, env, ch,
-               linked);
+               linked, ramp != NULL ? ramp + off / LQ_COMPRESSOR_SUB_BLOCK : NULL);
 
   /* Linked, channel 1 shares channel 0's envelopes: keep them so unlinking later is smooth. */
   if (ch == 2 && linked)
@@ -824,11 +901,11 @@ lq_compressor_process (LqCompressor *self, float *interleaved, size_t frames)
         interleaved[i] = 0.0f;
 
   if (self->channels == 1)
-    run (self, interleaved, frames, 1, 1);
+    run (self, interleaved, frames, 1, 1, NULL);
   else if (self->link >= 1.0f)
-    run (self, interleaved, frames, 2, 1);
+    run (self, interleaved, frames, 2, 1, NULL);
   else
-    run (self, interleaved, frames, 2, 0);
+    run (self, interleaved, frames, 2, 0, NULL);
 
   if (!state_finite (self))
     {
@@ -838,4 +915,49 @@ lq_compressor_process (LqCompressor *self, float *interleaved, size_t frames)
           interleaved[i] = 0.0f;
     }
   lq_v4_denormals_restore (fpu);
+}
+
+int
+_lq_compressor_process_ramps (LqCompressor *self, float *x, size_t frames,
+                              LqCompressorRamp *ramp)
+{
+  const unsigned sub = LQ_COMPRESSOR_SUB_BLOCK, ch = self->channels;
+  const size_t nsub = (frames + sub - 1) / sub;
+  unsigned fpu;
+  int ok;
+
+  if (frames == 0)
+    return 0;
+  fpu = lq_v4_denormals_off ();
+  if (ch == 1)
+    run (self, x, frames, 1, 1, ramp);
+  else if (self->link >= 1.0f)
+    run (self, x, frames, 2, 1, ramp);
+  else
+    run (self, x, frames, 2, 0, ramp);
+  ok = state_finite (self);
+  if (!ok)
+    {
+      /* Rare: finish as lq_compressor_process() does (the same ramps applied, then the reset
+       * and the bad samples as silence), and leave the caller unity ramps. */
+      for (size_t j = 0; j < nsub; j++)
+        {
+          unsigned m = j + 1 < nsub ? sub : (unsigned) (frames - (nsub - 1) * sub);
+
+          if (!(ramp[j].dg[0] == 0.0f && ramp[j].g0[0] == 1.0f
+                && (ch == 1 || (ramp[j].dg[1] == 0.0f && ramp[j].g0[1] == 1.0f))))
+            apply_ramp (x + j * sub * ch, m, ch, ramp[j].g0, ramp[j].dg);
+          for (unsigned c = 0; c < 2; c++)
+            {
+              ramp[j].g0[c] = 1.0f;
+              ramp[j].dg[c] = 0.0f;
+            }
+        }
+      lq_compressor_reset (self);
+      for (size_t i = 0; i < frames * ch; i++)
+        if (!isfinite (x[i]))
+          x[i] = 0.0f;
+    }
+  lq_v4_denormals_restore (fpu);
+  return !ok;
 }

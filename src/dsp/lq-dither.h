@@ -13,7 +13,10 @@
  * output is exact zeros (no dither hiss in gaps, fade-outs end in true silence), and a stream
  * that starts silent is silent from its first sample. This can be turned off.
  *
- * The noise generator is seeded: the same seed, settings and input give bit-identical output.
+ * The noise generator is seeded: the same seed, settings and input give bit-identical output,
+ * however the stream is cut into calls. On x86 CPUs with SSE4.1 the stereo float path rounds
+ * with one instruction instead of two (the same output); LQ_DITHER_NO_SSE41 set in the
+ * environment forces the SSE2 path (for tests).
  */
 #pragma once
 

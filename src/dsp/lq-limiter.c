@@ -15,17 +15,25 @@
  *     0.03 dB low for a tone at 0.4 fs, where a bare 4x grid reads up to 0.44 dB low). A
  *     high-frequency weight, LQ_LIMITER_HF_MARGIN times the same second difference, adds
  *     headroom only where the peak is made of treble: there no short interpolator (ours or a
- *     meter's) is exact, and BS.1770 meters may read up to 0.2 dB high;
+ *     meter's) is exact, and BS.1770 meters may read up to 0.2 dB high. The estimate is
+ *     linear in the 33 samples around the frame, so it never exceeds a fixed multiple of their
+ *     largest magnitude (bound, about 3.2: 10 dB); groups of frames whose samples stay that
+ *     far below the ceiling skip the interpolation (plan_skip(): in mastered music most do);
  *  3. gain: the gain each frame needs (ceiling / peak), a program-dependent release in the log2
  *     domain (instant attack; recovery five times faster after short peaks than after sustained
  *     reduction), a sliding minimum (van Herk / Gil-Werman, branch-free) that holds the gain
  *     over the attack ramp plus a few frames either side of the peak, then two cascaded moving
- *     averages that turn the step into an S-shaped ramp reaching the needed gain when the peak
- *     leaves the delay line. log2/exp2 are short polynomials computed four frames at a time;
- *  4. output: the delayed frame times the gain, with a last safety clamp at the ceiling.
+ *     averages (exact integer sums) that turn the step into an S-shaped ramp reaching the
+ *     needed gain when the peak leaves the delay line. log2/exp2 are short polynomials
+ *     computed four frames at a time. A block in which no frame needs reduction while the
+ *     envelope is at rest takes a path without the per-frame work (compute_gain_idle());
+ *  4. output: the delayed frame times the gain, with a last safety clamp at the ceiling (an
+ *     idle block copies the delayed frames: the gain is 1 and the clamp cannot act).
  *
  * The gain is exactly 1.0 while nothing exceeds the ceiling, so the output is then the input
- * delayed, bit for bit. No allocation, locking or logging in lq_limiter_process().
+ * delayed, bit for bit. The shortcuts give the same output as the full computation, bit for
+ * bit, and none depends on how the stream is cut into calls. No allocation, locking or logging
+ * in lq_limiter_process().
  */
 #include "lq-limiter.h"
 
@@ -35,6 +43,10 @@
 #include <string.h>
 
 #include "lq-dsp-util.h"
+
+#ifdef __SSE__
+#include <xmmintrin.h>
+#endif
 
 #define LQ_LIMITER_BLOCK 256 /* frames handled per inner pass; a multiple of 8 */
 #define LQ_LIMITER_PAD 8     /* slack after each scratch array for the last vector */
@@ -57,6 +69,8 @@
 #define LQ_LIMITER_SMOOTH_MS 20.0 /* drive and ceiling change smoothing */
 #define LQ_LIMITER_INPUT_MAX 1e6f /* larger input (+120 dBFS) counts as broken, like NaN */
 #define LQ_LIMITER_ENV_FLOOR 1e-5f /* log2 gain reduction below this (60 udB) is none */
+#define LQ_LIMITER_ONE_BITS 40 /* fractional bits of the moving averages' fixed point */
+#define LQ_LIMITER_ONE ((uint64_t) 1 << LQ_LIMITER_ONE_BITS) /* gain 1 in that fixed point */
 
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define LQ_LIMITER_HAVE_AVX2 1 /* an AVX2 + FMA detector, used when the CPU has them */
@@ -74,6 +88,17 @@ typedef int32_t lq_v4i __attribute__ ((vector_size (16)));
 #define V4_MIN(a, b) V4_SEL ((a) < (b), (a), (b))
 #define V4_LOAD(v, p) memcpy (&(v), (p), sizeof (lq_v4))
 #define V4_STORE(p, v) memcpy ((p), &(v), sizeof (lq_v4))
+
+/* The larger of a and b, lane by lane, for values that are never NaN: one maxps with SSE. */
+static inline lq_v4
+v4_maxps (lq_v4 a, lq_v4 b)
+{
+#ifdef __SSE__
+  return (lq_v4) _mm_max_ps ((__m128) a, (__m128) b);
+#else
+  return V4_MAX (a, b);
+#endif
+}
 
 struct _LqLimiter
 {
@@ -96,8 +121,9 @@ struct _LqLimiter
   size_t hold;      /* sliding-minimum window: ramp_a + ramp_b + 2 * hold margin */
   size_t box_delay; /* frames from a detected peak to its output: ramp_a + ramp_b - 2 + margin */
   size_t latency;   /* total input-to-output delay in frames: detector delay + box_delay */
-  double inv_a;     /* 1 / ramp_a */
-  double inv_b;     /* 1 / ramp_b */
+  uint64_t full_a;  /* sum_a when box_a's window holds only gain 1: ramp_a * LQ_LIMITER_ONE */
+  uint64_t full_b;  /* sum_b when box_b's window holds only full_a: ramp_b * full_a */
+  double inv_full;  /* 1 / full_b: sum_b to a gain */
 
   /* Derived from release and rate: per-sample factors of the log2-domain envelope. */
   float fast_decay;  /* recovery factor of the fast envelope */
@@ -116,6 +142,10 @@ struct _LqLimiter
   float y3_prev[LQ_LIMITER_MAX_CHANNELS]; /* value at m + 3/4 of the last frame of the last block */
   float *peak;     /* scratch: detected peak per frame of the block (max over channels) */
   void (*detect_true_peak) (LqLimiter *self, size_t frames); /* the SSE2 or AVX2 variant */
+  size_t group;    /* frames per vector of that variant: 4 or 8 */
+  float bound;     /* the estimate never exceeds bound * the largest |sample| of its window */
+  unsigned char skip[LQ_LIMITER_BLOCK / 4 + 1]; /* scratch: groups whose estimate is below the
+                                                 * ceiling by the bound (see plan_skip()) */
 
   /* Delay line and per-frame ceiling for the safety clamp. */
   float *delay;     /* ring of driven frames, interleaved */
@@ -138,18 +168,24 @@ struct _LqLimiter
   size_t seg_pos;  /* frames of the current segment seen */
   float seg_min;   /* minimum of the current segment so far */
 
-  /* Two cascaded moving averages of the held gain. */
-  double *box_a;   /* ring of the last ramp_a held gains */
-  double *box_b;   /* ring of the last ramp_b first-average outputs */
-  size_t box_mask; /* ring length - 1 for both (a power of two) */
-  double sum_a;    /* running sum over box_a's window */
-  double sum_b;    /* running sum over box_b's window */
+  /* Two cascaded moving averages of the held gain, in exact integer arithmetic (gains in
+   * units of 2^-40, LQ_LIMITER_ONE = 1): the running sums never drift, do not depend on how
+   * the stream is cut, and equal full_a / full_b exactly when their windows hold only 1. */
+  size_t r_ones;     /* consecutive released gains equal to 1 up to the last frame */
+  uint64_t *box_a;   /* ring of the last ramp_a held gains */
+  uint64_t *box_b;   /* ring of the last ramp_b values of sum_a */
+  size_t box_mask;   /* ring length - 1 for both (a power of two) */
+  size_t box_stale;  /* trailing frames (up to a ring) whose ring entries are still to be written:
+                      * the idle path leaves them, they hold LQ_LIMITER_ONE and full_a */
+  uint64_t sum_a;    /* running sum over box_a's window */
+  uint64_t sum_b;    /* running sum over box_b's window (of sums: the second average * full_b) */
 
   float *gain;    /* scratch: output gain per frame of the block */
   float min_gain; /* smallest gain applied during the last process call */
 };
 
 static void detect_true_peak_generic (LqLimiter *self, size_t frames);
+static void plan_skip (LqLimiter *self, size_t frames);
 #ifdef LQ_LIMITER_HAVE_AVX2
 __attribute__ ((target ("avx2,fma"))) static void detect_true_peak_avx2 (LqLimiter *self,
                                                                          size_t     frames);
@@ -282,6 +318,44 @@ design_interpolator (LqLimiter *self)
       self->coef_d[j] = (float) ((c1[j] - c1[LQ_LIMITER_TAPS - 1 - j]) * 0.5);
       self->coef_h[j] = (float) ((c2[j] + c2[LQ_LIMITER_TAPS - 1 - j]) * 0.5);
     }
+
+  /* The bound of the estimate, from the taps as the detector uses them (float). Frame m's
+   * points y0 = x[m], y1, y2, y3 and their neighbours (y3 of m - 1, x[m + 1]) are linear in
+   * the 33 samples x[m - 16 .. m + 16]; each point's estimate |cur| + bend / 8 + HF d2 is at
+   * most |cur| + (1/8 + HF) d2 (bend <= d2), so at most sum_j (|cur_j| + (1/8 + HF) |d2_j|)
+   * |x_j|. The largest such sum over the points, with room for float rounding. */
+  {
+    double pt[6][LQ_LIMITER_TAPS + 1] = { { 0 } };
+
+    for (int j = 0; j < LQ_LIMITER_HALF; j++)
+      {
+        const int a = j, b = LQ_LIMITER_TAPS - 1 - j; /* the taps on u = x_a + x_b, v = x_a - x_b */
+        const double s1 = self->coef_s[j], d1 = self->coef_d[j], h2 = self->coef_h[j];
+
+        /* y1 = s + d, y3 = s - d, y2 = h u; x[m - 15 + t] is index 1 + t. */
+        pt[2][1 + a] += s1 + d1;
+        pt[2][1 + b] += s1 - d1;
+        pt[4][1 + a] += s1 - d1;
+        pt[4][1 + b] += s1 + d1;
+        pt[3][1 + a] += h2;
+        pt[3][1 + b] += h2;
+        pt[0][a] += s1 - d1; /* y3 of frame m - 1: the window one sample earlier */
+        pt[0][b] += s1 + d1;
+      }
+    pt[1][LQ_LIMITER_HALF] = 1.0; /* y0 = x[m] */
+    pt[5][LQ_LIMITER_HALF + 1] = 1.0; /* y4 = x[m + 1] */
+    self->bound = 0.0f;
+    for (int k = 1; k <= 4; k++)
+      {
+        double sum = 0.0;
+
+        for (int j = 0; j <= LQ_LIMITER_TAPS; j++)
+          sum += fabs (pt[k][j])
+                 + (0.125 + LQ_LIMITER_HF_MARGIN) * fabs (pt[k - 1][j] - 2.0 * pt[k][j] + pt[k + 1][j]);
+        if (sum * 1.001 > self->bound)
+          self->bound = (float) (sum * 1.001);
+      }
+  }
   return 1;
 }
 
@@ -315,8 +389,10 @@ update_lookahead (LqLimiter *self)
   self->hold = self->ramp_a + self->ramp_b + 2 * LQ_LIMITER_HOLD_MARGIN;
   self->box_delay = self->ramp_a + self->ramp_b - 2 + LQ_LIMITER_HOLD_MARGIN;
   self->latency = LQ_LIMITER_DET_DELAY + self->box_delay;
-  self->inv_a = 1.0 / (double) self->ramp_a;
-  self->inv_b = 1.0 / (double) self->ramp_b;
+  /* At most 1920 * 1920 * 2^40 < 2^62 (10 ms at 384 kHz): no overflow. */
+  self->full_a = (uint64_t) self->ramp_a * LQ_LIMITER_ONE;
+  self->full_b = (uint64_t) self->ramp_b * self->full_a;
+  self->inv_full = 1.0 / (double) self->full_b;
 }
 
 static void
@@ -330,13 +406,15 @@ reset_envelope (LqLimiter *self)
     self->suffix[i] = 1.0f;
   self->seg_pos = 0;
   self->seg_min = 1.0f;
+  self->r_ones = self->hold;
   for (size_t i = 0; i <= self->box_mask; i++)
     {
-      self->box_a[i] = 1.0;
-      self->box_b[i] = 1.0;
+      self->box_a[i] = LQ_LIMITER_ONE;
+      self->box_b[i] = self->full_a;
     }
-  self->sum_a = (double) self->ramp_a;
-  self->sum_b = (double) self->ramp_b;
+  self->sum_a = self->full_a;
+  self->sum_b = self->full_b;
+  self->box_stale = 0;
 }
 
 LqLimiter *
@@ -372,8 +450,8 @@ lq_limiter_new (unsigned rate, unsigned channels)
   self->env = calloc (scratch, sizeof (float));
   self->seg = calloc (max_w + 2 * LQ_LIMITER_HOLD_MARGIN + 1, sizeof (float));
   self->suffix = calloc (max_w + 2 * LQ_LIMITER_HOLD_MARGIN + 2, sizeof (float));
-  self->box_a = calloc (self->box_mask + 1, sizeof (double));
-  self->box_b = calloc (self->box_mask + 1, sizeof (double));
+  self->box_a = calloc (self->box_mask + 1, sizeof (uint64_t));
+  self->box_b = calloc (self->box_mask + 1, sizeof (uint64_t));
   self->gain = calloc (scratch, sizeof (float));
   if (!self->hist || !self->y1 || !self->y2 || !self->y3 || !self->peak || !self->delay
       || !self->clamp || !self->cdet || !self->need || !self->env || !self->seg || !self->suffix
@@ -389,11 +467,15 @@ lq_limiter_new (unsigned rate, unsigned channels)
       return NULL;
     }
   self->detect_true_peak = detect_true_peak_generic;
+  self->group = 4;
 #ifdef LQ_LIMITER_HAVE_AVX2
   __builtin_cpu_init ();
   if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma")
       && getenv ("LQ_LIMITER_NO_AVX2") == NULL)
-    self->detect_true_peak = detect_true_peak_avx2;
+    {
+      self->detect_true_peak = detect_true_peak_avx2;
+      self->group = 8;
+    }
 #endif
   self->ceiling_db = LQ_LIMITER_CEILING_DEFAULT;
   self->drive_db = LQ_LIMITER_DRIVE_DEFAULT;
@@ -587,11 +669,14 @@ ingest (LqLimiter *self, const float *in, size_t frames)
       {                                                                                           \
         const float *h = self->hist + c * self->hist_len;                                         \
                                                                                                   \
-        /* The 4x values, W frames at a time. */                                                  \
+        /* The 4x values, W frames at a time, where needed: for a group not skipped, or whose   \
+         * last y3 the next group needs. */                                                       \
         for (size_t i = 0; i < frames; i += W)                                                    \
           {                                                                                       \
             VT s = zero, d = zero, half = zero, y1, y3;                                           \
                                                                                                   \
+            if (self->skip[i / W] && self->skip[i / W + 1])                                       \
+              continue;                                                                           \
             for (int j = 0; j < LQ_LIMITER_HALF; j++)                                             \
               {                                                                                   \
                 VT a, b, u, v;                                                                    \
@@ -618,6 +703,11 @@ ingest (LqLimiter *self, const float *in, size_t frames)
           {                                                                                       \
             VT y0, y1, y2, y3, y4, yp, e[4], m;                                                   \
                                                                                                   \
+            if (self->skip[i / W])                                                                \
+              {                                                                                   \
+                memcpy (self->peak + i, &zero, sizeof zero); /* needs no reduction */             \
+                continue;                                                                         \
+              }                                                                                   \
             memcpy (&y0, h + i + LQ_LIMITER_HALF - 1, sizeof y0);                                 \
             memcpy (&y4, h + i + LQ_LIMITER_HALF, sizeof y4);                                     \
             memcpy (&yp, self->y3 + i, sizeof yp);                                                \
@@ -669,11 +759,66 @@ LQ_DEFINE_DETECT_TRUE_PEAK (detect_true_peak_avx2, __attribute__ ((target ("avx2
                             lq_v8, lq_v8i)
 #endif
 
+/* Marks the groups (of self->group frames, the detector's vectors) whose estimate cannot
+ * reach the detection ceiling: the largest |sample| of the group's window (x[m - 16 .. m + 16]
+ * for each frame m) times the bound is at or below it. The detector skips their 4x values and
+ * gives them peak 0, which needs no reduction, as their exact estimate would; so the output is
+ * the same. The first and last groups are always computed (they carry the y3 history), and
+ * nothing is skipped while the ceiling moves. */
+static void
+plan_skip (LqLimiter *self, size_t frames)
+{
+  const size_t W = self->group, n_groups = (frames + W - 1) / W;
+  const size_t n_chunks = (frames + LQ_LIMITER_TAPS + 7) / 8;
+  lq_v4 cmax[(LQ_LIMITER_BLOCK + LQ_LIMITER_TAPS + 7) / 8 + 1];
+  float lim;
+
+  memset (self->skip, 0, n_groups + 1);
+  if (!lq_smoother_settled (&self->ceiling) || n_groups < 3)
+    return;
+  /* Float rounding of the ceiling's product: stay a little lower. */
+  lim = (float) self->ceiling.current * (float) lq_db_to_gain (-LQ_LIMITER_TRUE_PEAK_MARGIN_DB)
+        / self->bound * 0.9999f;
+
+  /* Maxima of |x| over chunks of eight samples of the history (both channels), folded to four
+   * lanes; the samples past the block's end only make the test more cautious. */
+  for (size_t q = 0; q < n_chunks; q++)
+    {
+      lq_v4 m = V4_SPLAT (0.0f);
+
+      for (unsigned c = 0; c < self->channels; c++)
+        {
+          const float *h = self->hist + c * self->hist_len + 8 * q;
+          lq_v4 x0, x1;
+
+          V4_LOAD (x0, h);
+          V4_LOAD (x1, h + 4);
+          m = v4_maxps (m, V4_ABS (x0));
+          m = v4_maxps (m, V4_ABS (x1));
+        }
+      cmax[q] = m;
+    }
+  /* Group g (frames i0 .. i0 + W - 1) reads hist[i0 - 1 .. i0 + W + 30]. */
+  for (size_t g = 1; g + 1 < n_groups; g++)
+    {
+      size_t lo = (g * W - 1) / 8, hi = (g * W + W + LQ_LIMITER_TAPS - 2) / 8;
+      lq_v4 m = cmax[lo];
+      float a, b;
+
+      for (size_t q = lo + 1; q <= hi; q++)
+        m = v4_maxps (m, cmax[q]);
+      a = m[0] > m[1] ? m[0] : m[1];
+      b = m[2] > m[3] ? m[2] : m[3];
+      self->skip[g] = (a > b ? a : b) <= lim;
+    }
+}
+
 static void
 detect (LqLimiter *self, size_t frames)
 {
   if (self->true_peak)
     {
+      plan_skip (self, frames);
       self->detect_true_peak (self, frames);
       return;
     }
@@ -689,8 +834,104 @@ detect (LqLimiter *self, size_t frames)
     }
 }
 
-/* Stage 3: the gain envelope. */
+/* Suffix minima of a completed segment of the sliding minimum: suffix[k] = min (seg[k ..
+ * hold - 1]), suffix[hold] = 1. The running minimum stays in a register. */
+static inline void
+suffix_minima (float *suffix, const float *seg, size_t hold)
+{
+  float m = 1.0f;
+
+  suffix[hold] = 1.0f;
+  for (size_t k = hold; k-- > 0;)
+    {
+      m = seg[k] < m ? seg[k] : m;
+      suffix[k] = m;
+    }
+}
+
+/* Writes the ring entries the idle path left (the last box_stale frames before frame n). */
 static void
+fill_stale_boxes (LqLimiter *self)
+{
+  const size_t bmask = self->box_mask;
+  uint64_t *box_a = self->box_a, *box_b = self->box_b;
+  const uint64_t full_a = self->full_a;
+
+  for (size_t k = 1; k <= self->box_stale; k++)
+    {
+      box_a[(self->n - k) & bmask] = LQ_LIMITER_ONE;
+      box_b[(self->n - k) & bmask] = full_a;
+    }
+  self->box_stale = 0;
+}
+
+/* The fast path of stage 3 for a block where nothing happens: every frame's peak is at or
+ * below its detection ceiling (so every frame needs gain 1), the envelope is at rest, the
+ * released gain has been 1 for at least a hold window and both moving averages are full. Then
+ * the full computation would give gain 1 on every frame and leave the envelope as it is; this
+ * writes the same state (the segment of the sliding minimum, the averages' rings) without
+ * the per-frame serial work. Returns zero (and changes nothing) when the block needs more. */
+static int
+compute_gain_idle (LqLimiter *self, size_t frames)
+{
+  const size_t hold = self->hold, bmask = self->box_mask;
+  lq_v4i over = { 0 };
+
+  if (self->env_fast != 0.0f || self->env_slow != 0.0f || self->slow_in != 0.0f
+      || self->retriggered || self->r_ones + 1 < hold || self->sum_a != self->full_a
+      || self->sum_b != self->full_b)
+    return 0;
+  for (size_t i = 0; i < frames; i += 4)
+    {
+      lq_v4 peak, cdet;
+      lq_v4i keep = { -1, -1, -1, -1 };
+
+      V4_LOAD (peak, self->peak + i);
+      V4_LOAD (cdet, self->cdet + i);
+      if (frames - i < 4) /* the scratch arrays are padded: ignore lanes past the block */
+        for (size_t k = frames - i; k < 4; k++)
+          keep[k] = 0;
+      over |= (peak > cdet) & keep;
+    }
+  if ((over[0] | over[1] | over[2] | over[3]) != 0)
+    return 0;
+
+  /* Released gain 1 on every frame: the sliding minimum's segment bookkeeping as in the full
+   * path (seg_min stays as it is: it is at most 1). */
+  for (size_t left = frames; left > 0;)
+    {
+      float *seg = self->seg;
+      size_t pos = self->seg_pos, run;
+
+      if (pos == hold)
+        {
+          /* suffix_minima() of this segment: its last hold - 1 gains are 1 (they are in the
+           * run of ones), only seg[0] may be lower. */
+          float *suffix = self->suffix;
+
+          suffix[0] = seg[0];
+          for (size_t k = 1; k <= hold; k++)
+            suffix[k] = 1.0f;
+          pos = 0;
+          self->seg_min = 1.0f;
+        }
+      run = hold - pos < left ? hold - pos : left;
+      for (size_t k = 0; k < run; k++)
+        seg[pos + k] = 1.0f;
+      self->seg_pos = pos + run;
+      left -= run;
+    }
+  self->r_ones += frames;
+
+  /* Held gain 1: both averages stay full. Their rings would get the values the sums already
+   * hold (LQ_LIMITER_ONE, full_a); fill_stale_boxes() writes them when they are next read. */
+  self->box_stale = self->box_stale + frames > bmask + 1 ? bmask + 1 : self->box_stale + frames;
+  return 1;
+}
+
+/* Stage 3: the gain envelope. Returns nonzero when the block is idle: every output gain is
+ * exactly 1 and the safety clamp has nothing to do (see compute_gain_idle()). */
+static int
 compute_gain (LqLimiter *self, size_t frames)
 {
   const float margin =
@@ -699,7 +940,7 @@ compute_gain (LqLimiter *self, size_t frames)
   float env_fast = self->env_fast, env_slow = self->env_slow, slow_in = self->slow_in;
   const float fast_decay = self->fast_decay, slow_decay = self->slow_decay;
   const float charge = self->slow_charge;
-  double sum_a = self->sum_a, sum_b = self->sum_b;
+  uint64_t sum_a = self->sum_a, sum_b = self->sum_b;
   float min_gain = self->min_gain;
   const lq_v4 one = V4_SPLAT (1.0f), zero = V4_SPLAT (0.0f);
 
@@ -708,19 +949,21 @@ compute_gain (LqLimiter *self, size_t frames)
     {
       float c_lim = (float) self->ceiling.current;
       float c_det = c_lim * margin;
+      float *clamp = self->clamp, *cdet = self->cdet;
+      const size_t ring_mask = self->ring_mask;
 
       for (size_t done = 0; done < frames;)
         {
-          size_t pos = (self->n + done) & self->ring_mask;
-          size_t room = self->ring_mask + 1 - pos;
+          size_t pos = (self->n + done) & ring_mask;
+          size_t room = ring_mask + 1 - pos;
           size_t run = frames - done < room ? frames - done : room;
 
           for (size_t k = 0; k < run; k++)
-            self->clamp[pos + k] = c_lim;
+            clamp[pos + k] = c_lim;
           done += run;
         }
       for (size_t i = 0; i < frames; i++)
-        self->cdet[i] = c_det;
+        cdet[i] = c_det;
     }
   else
     {
@@ -732,6 +975,11 @@ compute_gain (LqLimiter *self, size_t frames)
           self->cdet[i] = c_lim * margin;
         }
     }
+
+  if (compute_gain_idle (self, frames))
+    return 1;
+  if (self->box_stale > 0)
+    fill_stale_boxes (self);
 
   /* Needed gain and its log2 reduction, four frames at a time. */
   for (size_t i = 0; i < frames; i += 4)
@@ -807,9 +1055,9 @@ compute_gain (LqLimiter *self, size_t frames)
   {
     const float *rel = self->env;
     float *seg = self->seg, *suffix = self->suffix, *gain = self->gain;
-    double *box_a = self->box_a, *box_b = self->box_b;
-    const double inv_a = self->inv_a, inv_b = self->inv_b;
-    size_t seg_pos = self->seg_pos;
+    uint64_t *box_a = self->box_a, *box_b = self->box_b;
+    const double inv_full = self->inv_full;
+    size_t seg_pos = self->seg_pos, r_ones = self->r_ones;
     float seg_min = self->seg_min;
     const uint64_t n0 = self->n;
 
@@ -817,13 +1065,11 @@ compute_gain (LqLimiter *self, size_t frames)
       {
         const uint64_t n = n0 + i;
         float r = rel[i], held, g;
-        double avg_a;
+        uint64_t held_q;
 
         if (seg_pos == hold)
           {
-            suffix[hold] = 1.0f;
-            for (size_t k = hold; k-- > 0;)
-              suffix[k] = seg[k] < suffix[k + 1] ? seg[k] : suffix[k + 1];
+            suffix_minima (suffix, seg, hold);
             seg_pos = 0;
             seg_min = 1.0f;
           }
@@ -832,36 +1078,29 @@ compute_gain (LqLimiter *self, size_t frames)
         held = suffix[seg_pos + 1];
         held = seg_min < held ? seg_min : held;
         seg_pos++;
+        r_ones = r < 1.0f ? 0 : r_ones + 1;
 
-        sum_a += held - box_a[(n - ra) & bmask];
-        box_a[n & bmask] = held;
-        avg_a = sum_a * inv_a;
-        sum_b += avg_a - box_b[(n - rb) & bmask];
-        box_b[n & bmask] = avg_a;
-        if ((n & bmask) == bmask)
-          {
-            /* Recompute the running sums exactly once per ring turn: no drift. */
-            sum_a = 0.0;
-            sum_b = 0.0;
-            for (size_t k = 0; k < ra; k++)
-              sum_a += box_a[(n - k) & bmask];
-            for (size_t k = 0; k < rb; k++)
-              sum_b += box_b[(n - k) & bmask];
-          }
-        g = (float) (sum_b * inv_b);
+        /* held in [0, 1]: truncation rounds it down, so the averages never exceed the held
+         * gains. The sums are exact (unsigned wrap-around of the subtraction included). */
+        held_q = (uint64_t) (int64_t) ((double) held * (double) LQ_LIMITER_ONE);
+        sum_a += held_q - box_a[(n - ra) & bmask];
+        box_a[n & bmask] = held_q;
+        sum_b += sum_a - box_b[(n - rb) & bmask];
+        box_b[n & bmask] = sum_a;
+        g = (float) ((double) sum_b * inv_full);
         g = g > 1.0f ? 1.0f : g;
         gain[i] = g;
         min_gain = g < min_gain ? g : min_gain;
       }
     self->seg_pos = seg_pos;
     self->seg_min = seg_min;
+    self->r_ones = r_ones;
   }
 
-  if (!isfinite (env_fast) || !isfinite (env_slow) || !isfinite (slow_in) || !isfinite (sum_a)
-      || !isfinite (sum_b))
+  if (!isfinite (env_fast) || !isfinite (env_slow) || !isfinite (slow_in))
     {
       reset_envelope (self);
-      return;
+      return 0;
     }
   self->env_fast = env_fast;
   self->env_slow = env_slow;
@@ -869,19 +1108,43 @@ compute_gain (LqLimiter *self, size_t frames)
   self->sum_a = sum_a;
   self->sum_b = sum_b;
   self->min_gain = min_gain;
+  return 0;
 }
 
 /* Stage 4: delayed audio times gain, safety clamp; runs contiguous in the ring. `need` is
- * free scratch here and holds the clamp level of each output frame. */
+ * free scratch here and holds the clamp level of each output frame. In an idle block every
+ * gain is exactly 1 and the clamp is a no-op: both moving averages are full, so the released
+ * gain was 1 all around each output frame's detection, so its peak (at least the sample's
+ * magnitude) was at or below the detection ceiling, which is at or below the clamp level. The
+ * output is then the delayed input, copied. */
 static void
-output (LqLimiter *self, float *out, size_t frames)
+output (LqLimiter *self, float *out, size_t frames, int idle)
 {
   const unsigned ch = self->channels;
   const size_t ring_frames = self->ring_mask + 1;
   float *lim = self->need;
 
-  for (size_t i = 0; i < frames; i++)
-    lim[i] = self->clamp[(self->n + i - self->box_delay) & self->ring_mask];
+  if (idle)
+    {
+      for (size_t done = 0; done < frames;)
+        {
+          size_t pos = (self->n + done - self->latency) & self->ring_mask;
+          size_t run = frames - done < ring_frames - pos ? frames - done : ring_frames - pos;
+
+          memcpy (out + done * ch, self->delay + pos * ch, run * ch * sizeof (float));
+          done += run;
+        }
+      return;
+    }
+
+  {
+    const float *clamp = self->clamp;
+    const size_t ring_mask = self->ring_mask;
+    const uint64_t start = self->n - self->box_delay;
+
+    for (size_t i = 0; i < frames; i++)
+      lim[i] = clamp[(start + i) & ring_mask];
+  }
 
   for (size_t done = 0; done < frames;)
     {
@@ -931,8 +1194,7 @@ lq_limiter_process (LqLimiter *self, float *interleaved, size_t frames)
 
       ingest (self, interleaved, todo);
       detect (self, todo);
-      compute_gain (self, todo);
-      output (self, interleaved, todo);
+      output (self, interleaved, todo, compute_gain (self, todo));
 
       /* Keep the last TAPS - 1 samples of history in front of the next block. */
       for (unsigned c = 0; c < self->channels; c++)
