@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <time.h>
+#include <utime.h>
 
 #include <errno.h>
 #include <math.h>
@@ -174,6 +177,113 @@ char *
 lq_peak_cache_get_default_dir (void)
 {
   return g_build_filename (g_get_user_cache_dir (), "lacquer", "peaks", NULL);
+}
+
+typedef struct
+{
+  char *path;
+  guint64 size;
+  gint64 used; /* last use: the later of its access and modification times, s */
+} CacheFile;
+
+static void
+cache_file_free (gpointer data)
+{
+  CacheFile *file = data;
+
+  g_free (file->path);
+  g_free (file);
+}
+
+static int
+by_use (gconstpointer a,
+        gconstpointer b)
+{
+  const CacheFile *x = *(CacheFile * const *) a, *y = *(CacheFile * const *) b;
+
+  return (x->used > y->used) - (x->used < y->used);
+}
+
+/**
+ * lq_peak_cache_prune:
+ * @cache_dir: (nullable): the cache folder, %NULL for the default
+ * @max_bytes: the most the folder's peak files may take
+ * @removed: (out) (optional): how many files were deleted
+ *
+ * Deletes the least recently used peak files (`*.peaks`; a file is used when it is written or
+ * opened: lq_peak_cache_open() sets its access time) until those left take at most @max_bytes. Other files are left alone. Blocking: call
+ * it from a worker thread. A folder that does not exist is empty.
+ */
+gboolean
+lq_peak_cache_prune (const char    *cache_dir,
+                     guint64        max_bytes,
+                     guint         *removed,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree char *dir_path = cache_dir != NULL ? g_strdup (cache_dir) : lq_peak_cache_get_default_dir ();
+  g_autoptr(GFile) dir = g_file_new_for_path (dir_path);
+  g_autoptr(GFileEnumerator) children = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (cache_file_free);
+  g_autoptr(GError) local_error = NULL;
+  guint64 total = 0;
+  GFileInfo *info;
+
+  if (removed != NULL)
+    *removed = 0;
+  children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                        G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                        G_FILE_ATTRIBUTE_TIME_ACCESS,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, &local_error);
+  if (children == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  while ((info = g_file_enumerator_next_file (children, cancellable, &local_error)) != NULL)
+    {
+      const char *name = g_file_info_get_name (info);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && g_str_has_suffix (name, ".peaks"))
+        {
+          CacheFile *file = g_new0 (CacheFile, 1);
+
+          file->path = g_build_filename (dir_path, name, NULL);
+          file->size = g_file_info_get_size (info);
+          file->used = (gint64) MAX (g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
+                                     g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_ACCESS));
+          total += file->size;
+          g_ptr_array_add (files, file);
+        }
+      g_object_unref (info);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  g_ptr_array_sort (files, by_use);
+  for (guint i = 0; i < files->len && total > max_bytes; i++)
+    {
+      CacheFile *file = g_ptr_array_index (files, i);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (g_unlink (file->path) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot delete the peak file “%s”: %s"),
+                       file->path, g_strerror (saved));
+          return FALSE;
+        }
+      total -= file->size;
+      if (removed != NULL)
+        (*removed)++;
+    }
+  return TRUE;
 }
 
 /**
@@ -528,7 +638,19 @@ lq_peak_cache_open (GFile         *source,
     return NULL;
   cache = load_checked (source, &before, cache_dir, &local_error);
   if (cache != NULL)
-    return cache;
+    {
+      /* Its access time, set here whatever the mount options, says when it was last used:
+       * lq_peak_cache_prune() keeps the recently used ones. */
+      g_autofree char *path = lq_peak_cache_get_path_for (source, cache_dir);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0)
+        {
+          struct utimbuf times = { .actime = time (NULL), .modtime = st.st_mtime };
+          g_utime (path, &times);
+        }
+      return cache;
+    }
   g_debug ("%s", local_error->message);
 
   decoder = lq_decoder_new (source, 0, error);

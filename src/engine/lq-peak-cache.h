@@ -42,6 +42,11 @@ typedef struct _LqPeakCache LqPeakCache;
 typedef struct _LqPeakCacheBuilder LqPeakCacheBuilder;
 
 char *lq_peak_cache_get_default_dir (void);
+gboolean lq_peak_cache_prune (const char    *cache_dir,
+                              guint64        max_bytes,
+                              guint         *removed,
+                              GCancellable  *cancellable,
+                              GError       **error);
 char *lq_peak_cache_get_path_for (GFile      *source,
                                   const char *cache_dir);
 

@@ -325,6 +325,34 @@ lq_peak_store_new (const char *cache_dir)
 }
 
 /**
+ * lq_peak_store_set_cache_dir:
+ * @cache_dir: (nullable): the peak cache folder; %NULL or "" for the default
+ *
+ * Where peaks are read and stored from now on (peaks already loaded stay).
+ */
+void
+lq_peak_store_set_cache_dir (LqPeakStore *self,
+                             const char  *cache_dir)
+{
+  g_return_if_fail (LQ_IS_PEAK_STORE (self));
+
+  g_free (self->cache_dir);
+  self->cache_dir = cache_dir != NULL && *cache_dir ? g_strdup (cache_dir) : NULL;
+}
+
+/**
+ * lq_peak_store_get_cache_dir:
+ *
+ * Returns: (nullable): the peak cache folder, %NULL for the default
+ */
+const char *
+lq_peak_store_get_cache_dir (LqPeakStore *self)
+{
+  g_return_val_if_fail (LQ_IS_PEAK_STORE (self), NULL);
+  return self->cache_dir;
+}
+
+/**
  * lq_peak_store_lookup:
  *
  * Returns: (transfer none) (nullable): the peaks of @file, or %NULL while they load (or when

@@ -30,6 +30,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LqPeakStore, lq_peak_store, LQ, PEAK_STORE, GObject)
 
 LqPeakStore *lq_peak_store_new    (const char  *cache_dir);
+void         lq_peak_store_set_cache_dir (LqPeakStore *self,
+                                          const char  *cache_dir);
+const char  *lq_peak_store_get_cache_dir (LqPeakStore *self);
 LqPeakCache *lq_peak_store_lookup (LqPeakStore *self,
                                    GFile       *file);
 void         lq_peak_store_insert (LqPeakStore *self,

@@ -130,4 +130,8 @@ void _lq_window_add_references      (LqWindow       *self,
                                      GFile         **files,
                                      guint           n_files);
 
+/* The peak cache folder the `cache-location` setting names ("~" expanded, its "peaks"
+ * subfolder), or NULL for the default. */
+char *_lq_window_peak_cache_dir (GSettings *settings);
+
 G_END_DECLS

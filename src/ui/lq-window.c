@@ -1060,6 +1060,58 @@ key_pressed_cb (LqWindow              *self,
   return TRUE;
 }
 
+/* ---- Caches ---- */
+
+/* The peak folder of the `cache-location` setting: its "peaks" subfolder; NULL (the default,
+ * under the user cache folder) when the setting is empty. */
+char *
+_lq_window_peak_cache_dir (GSettings *settings)
+{
+  g_autofree char *location = g_settings_get_string (settings, "cache-location");
+
+  if (location == NULL || *location == '\0')
+    return NULL;
+  if (location[0] == '~' && (location[1] == '\0' || location[1] == G_DIR_SEPARATOR))
+    {
+      char *expanded = g_build_filename (g_get_home_dir (), location + 1, NULL);
+      g_free (location);
+      location = expanded;
+    }
+  return g_build_filename (location, "peaks", NULL);
+}
+
+static void
+prune_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  const char *dir = g_object_get_data (G_OBJECT (task), "dir");
+  guint64 max_bytes = *(guint64 *) task_data;
+  g_autoptr(GError) error = NULL;
+  guint removed = 0;
+
+  if (!lq_peak_cache_prune (dir, max_bytes, &removed, cancellable, &error))
+    g_debug ("cannot prune the peak cache: %s", error->message);
+  else if (removed > 0)
+    g_debug ("pruned %u peak files to stay under %" G_GUINT64_FORMAT " bytes", removed, max_bytes);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Keeps the peak folder within `cache-size-mb` (least recently used files go first), in a
+ * worker. */
+static void
+prune_cache (LqWindow *self)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  guint64 *max_bytes = g_new (guint64, 1);
+
+  *max_bytes = (guint64) g_settings_get_uint (self->settings, "cache-size-mb") << 20;
+  g_object_set_data_full (G_OBJECT (task), "dir", g_strdup (lq_peak_store_get_cache_dir (self->peaks)), g_free);
+  g_task_set_task_data (task, max_bytes, g_free);
+  g_task_run_in_thread (task, prune_thread);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -1075,6 +1127,14 @@ settings_changed_cb (LqWindow   *self,
       g_autofree char *sink = g_settings_get_string (settings, "audio-sink");
       lq_transport_set_sink (self->transport, sink);
     }
+  else if (g_str_equal (key, "cache-location"))
+    {
+      g_autofree char *dir = _lq_window_peak_cache_dir (settings);
+      lq_peak_store_set_cache_dir (self->peaks, dir);
+      prune_cache (self);
+    }
+  else if (g_str_equal (key, "cache-size-mb"))
+    prune_cache (self);
 }
 
 static void
@@ -1383,6 +1443,7 @@ lq_window_new (LqApplication *application)
       g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
       settings_changed_cb (self, "audio-sink", settings);
       settings_changed_cb (self, "default-delivery-preset", settings);
+      settings_changed_cb (self, "cache-location", settings);
       update_recent_menu (self);
     }
   return self;

@@ -4,6 +4,9 @@
  * the long-term average spectrum of files against closed forms. */
 #include "config.h"
 
+#include <time.h>
+#include <utime.h>
+
 #include <math.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -856,6 +859,85 @@ test_perf (Fixture *f, gconstpointer data)
   }
 }
 
+static void
+set_times (const char *path, time_t used)
+{
+  struct utimbuf times = { .actime = used, .modtime = used };
+
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+/* Pruning keeps the most recently used peak files within the size given and never touches
+ * other files; opening a cache counts as a use. */
+static void
+test_prune (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notes = g_build_filename (f->cache_dir, "notes.txt", NULL);
+  char block[1000] = { 0 };
+  time_t now = time (NULL);
+  guint removed = 99;
+
+  g_assert_cmpint (g_mkdir_with_parents (f->cache_dir, 0755), ==, 0);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u.peaks", i);
+      g_autofree char *path = g_build_filename (f->cache_dir, name, NULL);
+
+      g_assert_true (g_file_set_contents (path, block, sizeof block, NULL));
+      set_times (path, now - 1000 + 100 * i); /* 0.peaks is the oldest */
+    }
+  g_assert_true (g_file_set_contents (notes, block, sizeof block, NULL));
+  set_times (notes, now - 5000);
+
+  /* 5000 bytes of peaks: at most 2500 keeps the two most recent. */
+  g_assert_true (lq_peak_cache_prune (f->cache_dir, 2500, &removed, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed, ==, 3);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u.peaks", i);
+      g_autofree char *path = g_build_filename (f->cache_dir, name, NULL);
+
+      g_assert_cmpint (g_file_test (path, G_FILE_TEST_EXISTS), ==, i >= 3);
+    }
+  g_assert_true (g_file_test (notes, G_FILE_TEST_EXISTS));
+  g_assert_true (lq_peak_cache_prune (f->cache_dir, 2500, &removed, NULL, &error));
+  g_assert_cmpuint (removed, ==, 0);
+
+  /* A real cache opened again is used: it outlives an older, unused one. */
+  {
+    guint64 frames;
+    g_autofree float *audio = demo_audio (&frames);
+    g_autoptr(GFile) wav = write_wav (f->dir, "track.wav", audio, frames, 2);
+    g_autofree char *cache_path = lq_peak_cache_get_path_for (wav, f->cache_dir);
+    g_autofree char *old = g_build_filename (f->cache_dir, "4.peaks", NULL);
+    g_autoptr(LqPeakCache) built = lq_peak_cache_open (wav, f->cache_dir, NULL, &error);
+    g_autoptr(LqPeakCache) reopened = NULL;
+    GStatBuf st;
+
+    g_assert_no_error (error);
+    set_times (cache_path, now - 2000);
+    reopened = lq_peak_cache_open (wav, f->cache_dir, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (lq_peak_cache_is_from_disk (reopened));
+    g_assert_cmpint (g_stat (cache_path, &st), ==, 0);
+    g_assert_cmpint (st.st_mtime, ==, now - 2000); /* the file itself is left as it was */
+    g_assert_true (lq_peak_cache_prune (f->cache_dir, (guint64) st.st_size + 1000, &removed, NULL, &error));
+    g_assert_cmpuint (removed, ==, 1);
+    g_assert_true (g_file_test (cache_path, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (old, G_FILE_TEST_EXISTS));
+  }
+
+  /* A folder that does not exist has nothing to prune. */
+  {
+    g_autofree char *missing = g_build_filename (f->dir, "no-such-folder", NULL);
+    g_assert_true (lq_peak_cache_prune (missing, 0, &removed, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (removed, ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -871,6 +953,7 @@ main (int argc, char **argv)
   g_test_add ("/lq/peak-cache/damaged-cache", Fixture, NULL, fixture_setup, test_damaged_cache, fixture_teardown);
   g_test_add ("/lq/peak-cache/missing-source-and-cancel", Fixture, NULL, fixture_setup,
               test_missing_source_and_cancel, fixture_teardown);
+  g_test_add ("/lq/peak-cache/prune", Fixture, NULL, fixture_setup, test_prune, fixture_teardown);
   g_test_add ("/lq/peak-cache/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
   g_test_add ("/lq/ltas/sine-and-noise", Fixture, NULL, fixture_setup, test_ltas_sine_and_noise, fixture_teardown);
   g_test_add ("/lq/peak-cache/perf", Fixture, NULL, fixture_setup, test_perf, fixture_teardown);

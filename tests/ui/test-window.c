@@ -14,6 +14,7 @@
 #include "lq-elements.h"
 #include "lq-preferences-window.h"
 #include "lq-timeline.h"
+#include "lq-window-private.h"
 #include "lq-window.h"
 
 /* The first widget of @type under @root; with @tooltip, the first that has that tooltip; a
@@ -455,6 +456,27 @@ test_preferences_window (void)
   g_assert_finalize_object (prefs);
 }
 
+/* `cache-location` names the folder of Lacquer's caches: peaks go to its "peaks" subfolder, a
+ * leading ~ is the home folder, and empty means the user cache folder (NULL: the default). */
+static void
+test_cache_location (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *dir = NULL;
+  g_autofree char *expected = g_build_filename (g_get_home_dir (), "Audio Caches", "peaks", NULL);
+
+  g_settings_set_string (settings, "cache-location", "");
+  g_assert_null (_lq_window_peak_cache_dir (settings));
+  g_settings_set_string (settings, "cache-location", "~/Audio Caches");
+  dir = _lq_window_peak_cache_dir (settings);
+  g_assert_cmpstr (dir, ==, expected);
+  g_clear_pointer (&dir, g_free);
+  g_settings_set_string (settings, "cache-location", "/srv/lacquer");
+  dir = _lq_window_peak_cache_dir (settings);
+  g_assert_cmpstr (dir, ==, "/srv/lacquer/peaks");
+  g_settings_reset (settings, "cache-location");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -478,6 +500,7 @@ main (int argc, char **argv)
   g_test_add_func ("/lq/ui/window-close-asks", test_window_close_asks);
   g_test_add_func ("/lq/ui/window-recovery", test_window_recovery);
   g_test_add_func ("/lq/ui/preferences", test_preferences_window);
+  g_test_add_func ("/lq/ui/cache-location", test_cache_location);
 
   status = g_test_run ();
   if (shared_dir != NULL)
