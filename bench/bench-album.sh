@@ -3,7 +3,7 @@
 #   bench/bench-album.sh [BUILD_DIR] [MINUTES]
 # The album is the demo tracks repeated (made under /tmp, never in the repository); every
 # track gets EQ (6 bands) + multiband (3 bands) + compressor + imager + limiter, the master
-# a limiter and a 16-bit dither. Prints wall and CPU time of `lacquer-cli render`.
+# a limiter and a 16-bit dither. Prints wall and CPU time of `lacquer-cli render` (three runs).
 set -euo pipefail
 build=${1:-_build}
 minutes=${2:-60}
@@ -44,11 +44,18 @@ print(f"{len(tracks)} tracks, {total/60:.1f} minutes")
 PY
 
 seconds=$("$cli" info --json "$work/album.lacquer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["length_s"])')
-for run in 1 2 3; do
-  /usr/bin/time -f "%e %U %S" -o "$work/time" "$cli" render "$work/album.lacquer" -o "$work/out.wav" --bits 16 >/dev/null
-  read -r wall user sys < "$work/time"
-  python3 -c "
-s=$seconds; w=$wall; c=$user+$sys
-print(f'run $run: {s/60:.1f} min album rendered in {w:.2f} s wall ({s/w:.0f}x realtime), {c:.2f} s CPU ({s/c:.0f}x per core)')"
-done
+python3 - "$cli" "$work" "$seconds" <<'PY'
+import resource, subprocess, sys, time
+cli, work, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+for run in (1, 2, 3):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    subprocess.run([cli, 'render', work + '/album.lacquer', '-o', work + '/out.wav', '--bits', '16'],
+                   check=True, stdout=subprocess.DEVNULL)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f'run {run}: {seconds/60:.1f} min album rendered in {wall:.2f} s wall '
+          f'({seconds/wall:.0f}x realtime), {cpu:.2f} s CPU ({seconds/cpu:.0f}x per core)')
+PY
 rm -f "$work/out.wav"
