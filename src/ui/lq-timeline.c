@@ -260,6 +260,29 @@ ensure_scratch (LqTimeline *self,
   self->scratch = g_renew (float, self->scratch, 3 * (gsize) self->scratch_len);
 }
 
+/* The pixel columns of @p's block on screen: returns how many (0: none), the first one and the
+ * album samples at their two ends; the scratch buffers hold that many. */
+static guint
+block_columns (LqTimeline        *self,
+               const LqPlacement *p,
+               int                width,
+               int               *px0,
+               guint64           *a,
+               guint64           *b)
+{
+  double x0 = MAX (lq_timeline_sample_to_x (self, p->start), 0);
+  double x1 = MIN (lq_timeline_sample_to_x (self, p->end), width);
+  int px1 = (int) ceil (x1);
+
+  *px0 = (int) floor (x0);
+  if (px1 <= *px0)
+    return 0;
+  *a = CLAMP (lq_timeline_x_to_sample (self, *px0), p->start, p->end);
+  *b = CLAMP (lq_timeline_x_to_sample (self, px1), p->start, p->end);
+  ensure_scratch (self, px1 - *px0);
+  return px1 - *px0;
+}
+
 static void
 draw_block_waveform (LqTimeline        *self,
                      cairo_t           *cr,
@@ -271,24 +294,17 @@ draw_block_waveform (LqTimeline        *self,
 {
   LqPeakCache *peaks = lq_album_layout_get_peaks (self->layout, p->track);
   const LqSequence *seq = lq_album_layout_get_sequence (self->layout);
-  double ratio, x0, x1;
-  int px0, px1;
+  double ratio;
+  int px0;
   guint64 a, b;
   guint n;
 
   if (peaks == NULL)
     return;
   ratio = (double) lq_peak_cache_get_rate (peaks) / seq->rate;
-  x0 = MAX (lq_timeline_sample_to_x (self, p->start), 0);
-  x1 = MIN (lq_timeline_sample_to_x (self, p->end), width);
-  px0 = (int) floor (x0);
-  px1 = (int) ceil (x1);
-  if (px1 <= px0)
+  n = block_columns (self, p, width, &px0, &a, &b);
+  if (n == 0)
     return;
-  n = px1 - px0;
-  a = CLAMP (lq_timeline_x_to_sample (self, px0), p->start, p->end);
-  b = CLAMP (lq_timeline_x_to_sample (self, px1), p->start, p->end);
-  ensure_scratch (self, n);
   lq_waveform_read (peaks, -1,
                     (guint64) ((p->in_point + (a - p->start)) * ratio),
                     (guint64) ((p->in_point + (b - p->start)) * ratio),
@@ -310,24 +326,16 @@ draw_block_processed (LqTimeline        *self,
 {
   LqPeakCache *peaks = lq_album_layout_get_processed_peaks (self->layout, p->track);
   double yc = y + h / 2 + 5, hh = h / 2 - 7;
-  double x0, x1;
-  int px0, px1;
+  int px0;
   guint64 a, b;
   float *low, *high;
   guint n;
 
   if (peaks == NULL || !self->show_processed)
     return;
-  x0 = MAX (lq_timeline_sample_to_x (self, p->start), 0);
-  x1 = MIN (lq_timeline_sample_to_x (self, p->end), width);
-  px0 = (int) floor (x0);
-  px1 = (int) ceil (x1);
-  if (px1 <= px0)
+  n = block_columns (self, p, width, &px0, &a, &b);
+  if (n == 0)
     return;
-  n = px1 - px0;
-  a = CLAMP (lq_timeline_x_to_sample (self, px0), p->start, p->end);
-  b = CLAMP (lq_timeline_x_to_sample (self, px1), p->start, p->end);
-  ensure_scratch (self, n);
   low = self->scratch;
   high = self->scratch + self->scratch_len;
   lq_waveform_read (peaks, -1, a - p->start, b - p->start, n, low, high, self->scratch + 2 * self->scratch_len);

@@ -13,11 +13,17 @@
 
 /* ---- Files ---- */
 
+typedef void (*AddFilesFunc) (LqWindow *self,
+                              GFile   **files,
+                              guint     n_files);
+
 static void
-add_response_cb (LqWindow             *self,
+add_response_cb (GtkFileChooserNative *chooser,
                  int                   response,
-                 GtkFileChooserNative *chooser)
+                 LqWindow             *self)
 {
+  AddFilesFunc add = g_object_get_data (G_OBJECT (chooser), "lq-add");
+
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
@@ -25,9 +31,42 @@ add_response_cb (LqWindow             *self,
 
       for (guint i = 0; i < g_list_model_get_n_items (files); i++)
         g_ptr_array_add (array, g_list_model_get_item (files, i));
-      lq_window_add_files (self, (GFile **) array->pdata, array->len);
+      add (self, (GFile **) array->pdata, array->len);
     }
   g_clear_object (&self->chooser);
+}
+
+/*
+ * _lq_window_choose_audio_files:
+ * @title: the chooser's title ("Add Tracks")
+ * @add: what to do with the files chosen
+ *
+ * Asks for audio files (several at once), starting beside the project file when it has one.
+ */
+void
+_lq_window_choose_audio_files (LqWindow     *self,
+                               const char   *title,
+                               AddFilesFunc  add)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Audio Files"));
+  gtk_file_filter_add_mime_type (filter, "audio/*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  if (self->project != NULL && lq_project_get_file (self->project) != NULL)
+    {
+      g_autoptr(GFile) parent = g_file_get_parent (lq_project_get_file (self->project));
+      if (parent != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
+    }
+  g_object_set_data (G_OBJECT (self->chooser), "lq-add", add);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (add_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
 static void
@@ -35,19 +74,7 @@ add_tracks_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  LqWindow *self = LQ_WINDOW (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Add Tracks"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("Audio Files"));
-  gtk_file_filter_add_mime_type (filter, "audio/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (add_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  _lq_window_choose_audio_files (LQ_WINDOW (widget), _("Add Tracks"), lq_window_add_files);
 }
 
 static void

@@ -578,47 +578,11 @@ _lq_window_add_references (LqWindow  *self,
 }
 
 static void
-add_reference_response_cb (LqWindow             *self,
-                           int                   response,
-                           GtkFileChooserNative *chooser)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GPtrArray) array = g_ptr_array_new_with_free_func (g_object_unref);
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        g_ptr_array_add (array, g_list_model_get_item (files, i));
-      _lq_window_add_references (self, (GFile **) array->pdata, array->len);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
 add_reference_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  LqWindow *self = LQ_WINDOW (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (_("Add Reference"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("Audio Files"));
-  gtk_file_filter_add_mime_type (filter, "audio/*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  /* Starts beside the project file */
-  if (lq_project_get_file (self->project) != NULL)
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (lq_project_get_file (self->project));
-      if (parent != NULL)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), parent, NULL);
-    }
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (add_reference_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  _lq_window_choose_audio_files (LQ_WINDOW (widget), _("Add Reference"), _lq_window_add_references);
 }
 
 static void

@@ -134,4 +134,10 @@ void _lq_window_add_references      (LqWindow       *self,
  * subfolder), or NULL for the default. */
 char *_lq_window_peak_cache_dir (GSettings *settings);
 
+void _lq_window_choose_audio_files (LqWindow   *self,
+                                    const char *title,
+                                    void      (*add) (LqWindow *self,
+                                                      GFile   **files,
+                                                      guint     n_files));
+
 G_END_DECLS
