@@ -19,10 +19,10 @@
  * /lq/player-live/latency), plus the sink's own buffer */
 #define PUSH_FRAMES 1024
 
-/* Interval of the spectrum and phase meters' messages (lqloudness: its default 100 ms). With
- * their 33 ms default and small buffers they would post at ~30 Hz, three times the rate the
- * views' CPU budget was measured at (docs/PERFORMANCE.md, UI: 4096-frame buffers, ~11 Hz) */
-#define METER_INTERVAL_MS 90
+/* Interval of the spectrum and phase meters' messages: lqloudness's own 100 ms, so the three
+ * post for the same buffer and a window draws one frame for them (with their 33 ms default
+ * they would post at ~30 Hz; every frame costs the whole window a render) */
+#define METER_INTERVAL_MS 100
 
 /* References kept decoded, so that switching back and forth is immediate */
 #define REF_CACHE 3

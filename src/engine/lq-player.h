@@ -40,8 +40,9 @@ G_DECLARE_FINAL_TYPE (LqPlayer, lq_player, LQ, PLAYER, GObject)
  * Seekable, gapless across track boundaries, with an optional loop region.
  *
  * Signals: "eos" when the album has played to its end, "error" (a GError) when playback failed,
- * "meter" (a GstStructure from a meter element: lqloudness every 100 ms, lqspectrum and lqphase
- * every 90 ms of audio: ~11 Hz); all on the main context.
+ * "meter" (a GstStructure from a meter element: lqloudness, lqspectrum and lqphase each every
+ * 100 ms of audio, together, so a window redraws its meters once for the three); all on the
+ * main context.
  * The meters see what is heard (A, B or a reference). A second lqspectrum runs on the
  * UNPROCESSED album signal (always, whatever is heard); its messages reach "meter" with the
  * structure renamed to "source-spectrum" (same fields as "lqspectrum" messages).

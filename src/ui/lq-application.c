@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include <dlfcn.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <gst/gst.h>
 
@@ -171,6 +174,53 @@ lq_application_open (GApplication  *app,
   offer_recovery_once (LQ_APPLICATION (app), window);
 }
 
+/* The name of the OpenGL renderer GTK would draw with, or NULL without OpenGL. */
+static char *
+gl_renderer_name (void)
+{
+  typedef const unsigned char *(*GetStringFunc) (unsigned int name);
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GdkGLContext) context = NULL;
+  GetStringFunc *get_string;
+  const unsigned char *name;
+  char *result = NULL;
+
+  if (display == NULL)
+    return NULL;
+  context = gdk_display_create_gl_context (display, NULL);
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    return NULL;
+  gdk_gl_context_make_current (context);
+  /* GTK draws through libepoxy, already loaded with it: its dispatch pointer for glGetString. */
+  get_string = dlsym (RTLD_DEFAULT, "epoxy_glGetString");
+  if (get_string != NULL && *get_string != NULL && (name = (*get_string) (0x1F01 /* GL_RENDERER */)) != NULL)
+    result = g_strdup ((const char *) name);
+  gdk_gl_context_clear_current ();
+  return result;
+}
+
+/*
+ * Without a graphics card, OpenGL is emulated on the CPU (Mesa's llvmpipe): GTK's GL renderer
+ * then costs several times what its cairo renderer does (the whole window shaded in software
+ * at every frame, next to the audio). In that case windows draw with cairo, unless the user
+ * chose a renderer with GSK_RENDERER.
+ */
+static void
+choose_renderer (void)
+{
+  g_autofree char *renderer = NULL;
+
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return;
+  renderer = gl_renderer_name ();
+  if (renderer != NULL && (strstr (renderer, "llvmpipe") != NULL || strstr (renderer, "softpipe") != NULL
+                           || strstr (renderer, "Software Rasterizer") != NULL))
+    {
+      g_debug ("OpenGL is emulated in software (%s): drawing with cairo", renderer);
+      g_setenv ("GSK_RENDERER", "cairo", FALSE);
+    }
+}
+
 static void
 lq_application_startup (GApplication *app)
 {
@@ -201,6 +251,7 @@ lq_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (lq_application_parent_class)->startup (app);
 
+  choose_renderer ();
   gst_init (NULL, NULL);
   lq_elements_init ();
 

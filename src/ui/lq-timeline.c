@@ -1331,16 +1331,31 @@ lq_timeline_set_history (LqTimeline *self,
   g_set_object (&self->history, history);
 }
 
+/* The pixel column of the playhead at @position, or G_MININT when it is not in view. */
+static int
+playhead_column (LqTimeline *self,
+                 guint64     position)
+{
+  if (position < self->view_start || position > self->view_end)
+    return G_MININT;
+  return (int) floor (lq_timeline_sample_to_x (self, position));
+}
+
 void
 lq_timeline_set_position (LqTimeline *self,
                           guint64     position)
 {
+  guint64 old;
+
   g_return_if_fail (LQ_IS_TIMELINE (self));
 
-  if (self->position == position)
+  old = self->position;
+  if (old == position)
     return;
   self->position = position;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* Redrawn only when the playhead moves on screen (see lq_waveform_view_set_position()). */
+  if (playhead_column (self, old) != playhead_column (self, position))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

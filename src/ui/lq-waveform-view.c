@@ -1197,16 +1197,32 @@ lq_waveform_view_zoom_to_fit (LqWaveformView *self)
   update_view (self, 0, self->length);
 }
 
+/* The pixel column of the playhead at @position, or G_MININT when it is not in view. */
+static int
+playhead_column (LqWaveformView *self,
+                 guint64         position)
+{
+  if (position < self->view_start || position > self->view_end)
+    return G_MININT;
+  return (int) floor (lq_waveform_view_sample_to_x (self, position));
+}
+
 void
 lq_waveform_view_set_position (LqWaveformView *self,
                                guint64         position)
 {
+  guint64 old;
+
   g_return_if_fail (LQ_IS_WAVEFORM_VIEW (self));
 
-  if (self->position == position)
+  old = self->position;
+  if (old == position)
     return;
   self->position = position;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* Redrawn only when the playhead moves on screen: at album zoom it crosses a pixel every few
+   * position updates, and every frame costs the whole window a render. */
+  if (playhead_column (self, old) != playhead_column (self, position))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void

@@ -12,6 +12,7 @@
 #include "lq-track-list.h"
 #include "lq-transport.h"
 #include "lq-waveform-view.h"
+#include "lq-readout.h"
 #include "lq-window.h"
 
 G_BEGIN_DECLS
@@ -61,8 +62,9 @@ struct _LqWindow
   AdwWindowTitle *window_title;
   AdwSplitButton *open_button;
   GtkButton *play_button;
-  GtkLabel *position_label;
-  GtkLabel *msf_label;
+  LqReadout *position_label;  /* redrawn, never laid out again, as it changes */
+  LqReadout *msf_label;
+  gint64 readout_time;         /* when the clock was last redrawn (monotonic, µs) */
   GtkWidget *ab_area;
   GtkStack *main_stack;
   LqTrackList *track_list;

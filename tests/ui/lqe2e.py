@@ -3,6 +3,7 @@
 bus, search its accessible tree, click, wait, take screenshots, report in TAP. A test calls
 init() first."""
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -20,6 +21,17 @@ def log(*args):
 NAME = 'e2e'       # the test's name, for its TAP line
 lacquer = None     # the app, from the command line
 pyatspi = None     # imported by init()
+
+
+_apps = []         # the Lacquer processes started
+
+
+@atexit.register
+def _kill_apps():
+    """A window left on the display by a failed test would take the next tests' input."""
+    for process in _apps:
+        if process.poll() is None:
+            process.kill()
 
 
 def fail(message):
@@ -119,6 +131,7 @@ class App:
     def __init__(self, project, env):
         self.process = subprocess.Popen([lacquer, project], env=env,
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        _apps.append(self.process)
         # A loaded machine can take long to start the app and its accessibility bridge.
         self.app = wait_until('the application on the accessibility bus', self._find_app, timeout=3 * TIMEOUT)
         self.frame = wait_until('the window', lambda: find(self.app, role_name('frame')))
