@@ -28,6 +28,7 @@ lacquer = os.path.join(build, 'src', 'ui', 'lacquer')
 cli = os.path.join(build, 'src', 'cli', 'lacquer-cli')
 sys.argv = [sys.argv[0], lacquer, cli, tempfile.gettempdir()]
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import lqe2e  # noqa: E402
 lqe2e.init('bench-window-cpu', __doc__)
 from lqe2e import App, click, role_name, seconds, wait_until  # noqa: E402

@@ -20,9 +20,11 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from lqe2e import (App, TIMEOUT, click, fail, find, log, role_name, screenshot, seconds, wait_until)
 import lqe2e
 

@@ -16,8 +16,10 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 from lqe2e import (App, click, fail, find, log, role_name, screenshot, seconds, wait_until)
 import lqe2e
 
