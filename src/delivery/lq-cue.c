@@ -11,7 +11,6 @@
 #include "lq-ddp.h"
 #include "lq-engine-error.h"
 
-#define BLOCK_FRAMES (LQ_CD_FRAME_SAMPLES * 32)
 
 static const char *
 cdtext (const LqCdDisc *disc,
@@ -306,8 +305,6 @@ write_audio (LqCdRender      *render,
              Progress        *progress,
              GError         **error)
 {
-  g_autofree gint16 *samples = g_new (gint16, BLOCK_FRAMES * 2);
-  g_autofree guint8 *bytes = g_new (guint8, BLOCK_FRAMES * 4);
   LqOutputFile *file;
   guint64 total = lq_cd_render_get_frames (render), done = 0;
 
@@ -330,20 +327,11 @@ write_audio (LqCdRender      *render,
     }
   while (done < total)
     {
-      gssize n = lq_cd_render_read (render, samples, BLOCK_FRAMES, cancellable, error);
+      gssize n = lq_cd_render_write (render, file, cancellable, error);
 
       if (n < 0)
         return FALSE;
       g_assert (n > 0);
-      for (gssize i = 0; i < n * 2; i++)
-        {
-          guint16 v = (guint16) samples[i];
-
-          bytes[2 * i] = v & 0xFF;
-          bytes[2 * i + 1] = v >> 8;
-        }
-      if (!lq_output_file_write (file, bytes, n * 4, error))
-        return FALSE;
       done += n;
       if (progress->func != NULL)
         progress->func (progress->from + (0.97 - progress->from) * done / total, progress->data);

@@ -33,6 +33,8 @@ struct _LqCdRender
   guint64 position;         /* frames returned so far */
   guint64 pregap_frames;    /* frames before track 1's index 01: always digital silence */
   float *block;             /* BLOCK_FRAMES stereo frames of float audio */
+  gint16 *s16;              /* the same, as 16-bit samples (lq_cd_render_write()) */
+  guint8 *bytes;            /* the same, as little-endian bytes (lq_cd_render_write()) */
 };
 
 static gboolean
@@ -110,6 +112,8 @@ lq_cd_render_new (LqProject             *project,
   lq_dither_set_mute_silence (self->dither, 1);
   lq_dither_set_seed (self->dither, LQ_CD_RENDER_DITHER_SEED);
   self->block = g_new (float, BLOCK_FRAMES * 2);
+  self->s16 = g_new (gint16, BLOCK_FRAMES * 2);
+  self->bytes = g_new (guint8, BLOCK_FRAMES * 4);
   return g_steal_pointer (&self);
 }
 
@@ -173,6 +177,41 @@ lq_cd_render_read (LqCdRender    *self,
   return got;
 }
 
+/**
+ * lq_cd_render_write:
+ * @file: where the audio goes
+ *
+ * Reads the next block of CD audio (lq_cd_render_read()) and appends it to @file as the
+ * Red Book stores it: 16-bit little-endian samples, left then right.
+ *
+ * Returns: frames written, 0 at the end, -1 on error
+ */
+gssize
+lq_cd_render_write (LqCdRender    *self,
+                    LqOutputFile  *file,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  gssize n;
+
+  g_return_val_if_fail (self != NULL, -1);
+  g_return_val_if_fail (file != NULL, -1);
+
+  n = lq_cd_render_read (self, self->s16, BLOCK_FRAMES, cancellable, error);
+  if (n <= 0)
+    return n;
+  for (gssize i = 0; i < n * 2; i++)
+    {
+      guint16 v = (guint16) self->s16[i];
+
+      self->bytes[2 * i] = v & 0xFF;
+      self->bytes[2 * i + 1] = v >> 8;
+    }
+  if (!lq_output_file_write (file, self->bytes, n * 4, error))
+    return -1;
+  return n;
+}
+
 void
 lq_cd_render_free (LqCdRender *self)
 {
@@ -185,6 +224,8 @@ lq_cd_render_free (LqCdRender *self)
   g_clear_object (&self->temp);
   g_clear_pointer (&self->dither, lq_dither_free);
   g_free (self->block);
+  g_free (self->s16);
+  g_free (self->bytes);
   g_free (self);
 }
 
@@ -755,8 +796,6 @@ write_image (LqCdRender      *render,
              Progress        *progress,
              GError         **error)
 {
-  g_autofree gint16 *samples = g_new (gint16, BLOCK_FRAMES * 2);
-  g_autofree guint8 *bytes = g_new (guint8, BLOCK_FRAMES * 4);
   LqOutputFile *image;
   guint64 total = lq_cd_render_get_frames (render), done = 0;
 
@@ -765,20 +804,11 @@ write_image (LqCdRender      *render,
     return FALSE;
   while (done < total)
     {
-      gssize n = lq_cd_render_read (render, samples, BLOCK_FRAMES, cancellable, error);
+      gssize n = lq_cd_render_write (render, image, cancellable, error);
 
       if (n < 0)
         return FALSE;
       g_assert (n > 0);
-      for (gssize i = 0; i < n * 2; i++)
-        {
-          guint16 v = (guint16) samples[i];
-
-          bytes[2 * i] = v & 0xFF;
-          bytes[2 * i + 1] = v >> 8;
-        }
-      if (!lq_output_file_write (image, bytes, n * 4, error))
-        return FALSE;
       done += n;
       progress_scaled ((double) done / total, progress);
     }

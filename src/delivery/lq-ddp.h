@@ -76,6 +76,10 @@ gboolean        lq_output_file_write      (LqOutputFile    *file,
                                            const void      *data,
                                            gsize            size,
                                            GError         **error);
+gssize          lq_cd_render_write        (LqCdRender      *self,
+                                           LqOutputFile    *file,
+                                           GCancellable    *cancellable,
+                                           GError         **error);
 gboolean        lq_output_file_close      (LqOutputFile    *file,
                                            GError         **error);
 
