@@ -48,12 +48,14 @@ read_decoder (gpointer       source,
 typedef struct
 {
   const LqSequence *seq;
-  LqLoudnessMeter **meters;
-  guint64 pos;
+  LqLoudnessMeter **meters; /* one per placement */
+  LqLoudnessMeter *album;   /* the whole album, or NULL when not wanted */
+  guint64 pos;              /* album frames fed so far */
 } TrackMeters;
 
 static TrackMeters *
-track_meters_new (const LqSequence *seq)
+track_meters_new (const LqSequence *seq,
+                  gboolean          album)
 {
   TrackMeters *tm = g_new0 (TrackMeters, 1);
 
@@ -61,6 +63,8 @@ track_meters_new (const LqSequence *seq)
   tm->meters = g_new0 (LqLoudnessMeter *, MAX (seq->n_placements, 1));
   for (guint i = 0; i < seq->n_placements; i++)
     tm->meters[i] = lq_loudness_meter_new (2, seq->rate, LQ_TRUEPEAK_FILTER_BS1770);
+  if (album)
+    tm->album = lq_loudness_meter_new (2, seq->rate, LQ_TRUEPEAK_FILTER_BS1770);
   return tm;
 }
 
@@ -80,21 +84,67 @@ track_meters_add (TrackMeters *tm,
       if (from < to)
         lq_loudness_meter_add (tm->meters[i], block + (from - tm->pos) * 2, to - from);
     }
+  if (tm->album != NULL)
+    lq_loudness_meter_add (tm->album, block, n);
   tm->pos += n;
 }
 
-static void
-track_meters_free (TrackMeters *tm,
-                   double      *lufs_out)
+static double
+to_db (double linear)
 {
+  return linear > 0.0 ? 20.0 * log10 (linear) : -INFINITY;
+}
+
+static void
+summarize (LqLoudnessMeter   *meter,
+           LqLoudnessSummary *out)
+{
+  LqLoudnessValues v;
+
+  lq_loudness_meter_get (meter, &v, FALSE);
+  out->integrated_lufs = v.integrated;
+  out->lra_lu = v.lra;
+  out->max_short_term_lufs = v.max_short_term;
+  out->true_peak_dbtp = -INFINITY;
+  out->sample_peak_dbfs = -INFINITY;
+  for (guint c = 0; c < v.channels; c++)
+    {
+      out->true_peak_dbtp = MAX (out->true_peak_dbtp, to_db (v.true_peak[c]));
+      out->sample_peak_dbfs = MAX (out->sample_peak_dbfs, to_db (v.sample_peak[c]));
+    }
+}
+
+/* Frees @tm; when given, @lufs_out receives each placement's integrated loudness and
+ * @album_out every value of every placement and of the album (the tracks left NULL). */
+static void
+track_meters_free (TrackMeters     *tm,
+                   double          *lufs_out,
+                   LqAlbumLoudness *album_out)
+{
+  if (album_out != NULL)
+    {
+      album_out->n_tracks = tm->seq->n_placements;
+      album_out->tracks = g_new0 (LqTrackLoudness, MAX (tm->seq->n_placements, 1));
+    }
   for (guint i = 0; i < tm->seq->n_placements; i++)
     {
-      LqLoudnessValues v;
+      LqLoudnessSummary values;
 
-      lq_loudness_meter_get (tm->meters[i], &v, FALSE);
+      summarize (tm->meters[i], &values);
       if (lufs_out != NULL)
-        lufs_out[i] = v.integrated;
+        lufs_out[i] = values.integrated_lufs;
+      if (album_out != NULL)
+        {
+          album_out->tracks[i].index = tm->seq->placements[i].index;
+          album_out->tracks[i].loudness = values;
+        }
       lq_loudness_meter_free (tm->meters[i]);
+    }
+  if (tm->album != NULL)
+    {
+      if (album_out != NULL)
+        summarize (tm->album, &album_out->album);
+      lq_loudness_meter_free (tm->album);
     }
   g_free (tm->meters);
   g_free (tm);
@@ -182,14 +232,14 @@ lq_render_album (LqProject              *project,
   rate = options->rate ? options->rate : album_rate;
   length = lq_album_reader_get_length (reader);
   if (options->track_lufs != NULL)
-    meters = track_meters_new (lq_album_reader_get_sequence (reader));
+    meters = track_meters_new (lq_album_reader_get_sequence (reader), FALSE);
 
   if (rate == album_rate)
     {
       ok = write_wav (file, rate, options->format, length, read_album, reader, cancellable,
                       progress, progress_data, 0.0, 1.0, meters, error);
       if (meters != NULL)
-        track_meters_free (meters, options->track_lufs);
+        track_meters_free (meters, options->track_lufs, NULL);
       return ok;
     }
 
@@ -203,7 +253,7 @@ lq_render_album (LqProject              *project,
     ok = write_wav (temp, album_rate, LQ_WAV_FLOAT32, length, read_album, reader, cancellable,
                     progress, progress_data, 0.0, 0.7, meters, error);
     if (meters != NULL)
-      track_meters_free (meters, options->track_lufs);
+      track_meters_free (meters, options->track_lufs, NULL);
     if (!ok)
       {
         g_file_delete (temp, NULL, NULL);
@@ -336,6 +386,21 @@ lq_render_album_finish (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Reads @reader to its end into @meters. */
+static gboolean
+feed_meters (LqAlbumReader  *reader,
+             TrackMeters    *meters,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autofree float *block = g_new (float, BLOCK_FRAMES * 2);
+  gssize n;
+
+  while ((n = lq_album_reader_read (reader, block, BLOCK_FRAMES, cancellable, error)) > 0)
+    track_meters_add (meters, block, n);
+  return n == 0;
+}
+
 /**
  * lq_render_measure_tracks:
  *
@@ -350,29 +415,176 @@ lq_render_measure_tracks (LqProject     *project,
                           GError       **error)
 {
   g_autoptr(LqAlbumReader) reader = lq_album_reader_new (project, error);
-  g_autofree float *block = NULL;
-  g_autofree double *result = NULL;
+  g_autofree double *lufs = NULL;
   TrackMeters *meters;
-  gboolean ok = TRUE;
+  gboolean ok;
 
   if (reader == NULL)
     return NULL;
-  meters = track_meters_new (lq_album_reader_get_sequence (reader));
-  block = g_new (float, BLOCK_FRAMES * 2);
-  for (;;)
-    {
-      gssize n = lq_album_reader_read (reader, block, BLOCK_FRAMES, cancellable, error);
+  meters = track_meters_new (lq_album_reader_get_sequence (reader), FALSE);
+  ok = feed_meters (reader, meters, cancellable, error);
+  lufs = g_new (double, MAX (lq_album_reader_get_sequence (reader)->n_placements, 1));
+  track_meters_free (meters, lufs, NULL);
+  return ok ? g_steal_pointer (&lufs) : NULL;
+}
 
-      if (n <= 0)
-        {
-          ok = n == 0;
-          break;
-        }
-      track_meters_add (meters, block, n);
+/* The album measured from @reader; the tracks of the result are @tracks (references taken
+ * here), one per placement, or left NULL when @tracks is NULL. */
+static LqAlbumLoudness *
+measure_album (LqAlbumReader  *reader,
+               LqTrack *const *tracks,
+               GCancellable   *cancellable,
+               GError        **error)
+{
+  TrackMeters *meters = track_meters_new (lq_album_reader_get_sequence (reader), TRUE);
+  g_autoptr(LqAlbumLoudness) result = g_new0 (LqAlbumLoudness, 1);
+  gboolean ok = feed_meters (reader, meters, cancellable, error);
+
+  track_meters_free (meters, NULL, result);
+  if (!ok)
+    return NULL;
+  for (guint i = 0; tracks != NULL && i < result->n_tracks; i++)
+    result->tracks[i].track = g_object_ref (tracks[i]);
+  return g_steal_pointer (&result);
+}
+
+/**
+ * lq_render_measure:
+ *
+ * Renders the album in memory (nothing is written) and measures it as delivered: each track
+ * and the whole album, after the tracks' chains, gains and fades and the master chain.
+ * Blocking (see lq_render_measure_async()).
+ *
+ * Returns: (transfer full) (nullable): the values, or %NULL with @error set
+ */
+LqAlbumLoudness *
+lq_render_measure (LqProject     *project,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(LqAlbumReader) reader = NULL;
+  g_autoptr(GPtrArray) tracks = NULL;
+  const LqSequence *seq;
+
+  g_return_val_if_fail (LQ_IS_PROJECT (project), NULL);
+
+  reader = lq_album_reader_new (project, error);
+  if (reader == NULL)
+    return NULL;
+  seq = lq_album_reader_get_sequence (reader);
+  tracks = g_ptr_array_new ();
+  for (guint i = 0; i < seq->n_placements; i++)
+    g_ptr_array_add (tracks, seq->placements[i].track);
+  return measure_album (reader, (LqTrack *const *) tracks->pdata, cancellable, error);
+}
+
+typedef struct
+{
+  LqAlbumReader *reader; /* a copy of the project taken by lq_render_measure_async() */
+  GWeakRef *tracks;      /* the placements' tracks: the project may drop them meanwhile, and
+                          * a track must not be finalized in the worker */
+  guint n_tracks;
+} MeasureData;
+
+static void
+measure_data_free (MeasureData *data)
+{
+  lq_album_reader_free (data->reader);
+  for (guint i = 0; i < data->n_tracks; i++)
+    g_weak_ref_clear (&data->tracks[i]);
+  g_free (data->tracks);
+  g_free (data);
+}
+
+static void
+measure_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  MeasureData *data = task_data;
+  GError *error = NULL;
+  LqAlbumLoudness *result = measure_album (data->reader, NULL, cancellable, &error);
+
+  if (result != NULL)
+    g_task_return_pointer (task, result, (GDestroyNotify) lq_album_loudness_free);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * lq_render_measure_async:
+ * @project: the project, owned by the calling thread
+ * @callback: called in the thread-default main context when done
+ *
+ * lq_render_measure() in a worker thread, on the project as it is now: edits made meanwhile
+ * do not reach this measurement.
+ */
+void
+lq_render_measure_async (LqProject           *project,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  const LqSequence *seq;
+  MeasureData *data;
+  LqAlbumReader *reader;
+
+  g_return_if_fail (LQ_IS_PROJECT (project));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lq_render_measure_async);
+  /* The reader copies what it needs from the project now. */
+  reader = lq_album_reader_new (project, &error);
+  if (reader == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
     }
-  result = g_new (double, MAX (lq_album_reader_get_sequence (reader)->n_placements, 1));
-  track_meters_free (meters, result);
-  return ok ? g_steal_pointer (&result) : NULL;
+  seq = lq_album_reader_get_sequence (reader);
+  data = g_new0 (MeasureData, 1);
+  data->reader = reader;
+  data->n_tracks = seq->n_placements;
+  data->tracks = g_new0 (GWeakRef, MAX (data->n_tracks, 1));
+  for (guint i = 0; i < data->n_tracks; i++)
+    g_weak_ref_init (&data->tracks[i], seq->placements[i].track);
+  g_task_set_task_data (task, data, (GDestroyNotify) measure_data_free);
+  g_task_run_in_thread (task, measure_thread);
+}
+
+/**
+ * lq_render_measure_finish:
+ *
+ * Returns: (transfer full) (nullable): the values; a track the project has dropped since the
+ *   measurement started has %NULL as its track
+ */
+LqAlbumLoudness *
+lq_render_measure_finish (GAsyncResult  *result,
+                          GError       **error)
+{
+  MeasureData *data;
+  LqAlbumLoudness *values;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  values = g_task_propagate_pointer (G_TASK (result), error);
+  data = g_task_get_task_data (G_TASK (result));
+  for (guint i = 0; values != NULL && i < values->n_tracks; i++)
+    values->tracks[i].track = g_weak_ref_get (&data->tracks[i]);
+  return values;
+}
+
+void
+lq_album_loudness_free (LqAlbumLoudness *self)
+{
+  if (self == NULL)
+    return;
+  for (guint i = 0; i < self->n_tracks; i++)
+    g_clear_object (&self->tracks[i].track);
+  g_free (self->tracks);
+  g_free (self);
 }
 
 /* Integrated loudness of one track after its own chain and manual gain, before the master. */
