@@ -4,6 +4,10 @@
 #include "config.h"
 
 #include <string.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#endif
 
 #include <glib/gi18n-lib.h>
 
@@ -382,6 +386,21 @@ lq_album_render_track (LqProject         *project,
   return ok;
 }
 
+/**
+ * lq_thread_lower_priority:
+ *
+ * Gives the calling thread the lowest CPU priority (nice 19; on Linux a thread's own). For
+ * threads that are the caller's alone: an unprivileged thread cannot take it back.
+ */
+void
+lq_thread_lower_priority (void)
+{
+#ifdef __linux__
+  if (setpriority (PRIO_PROCESS, 0, 19) != 0)
+    g_debug ("Cannot lower the priority of a background thread: %s", g_strerror (errno));
+#endif
+}
+
 static void
 worker (gpointer data,
         gpointer user_data)
@@ -390,9 +409,13 @@ worker (gpointer data,
   guint index = GPOINTER_TO_UINT (data) - 1;
   Slot *slot = &self->slots[index];
   GError *error = NULL;
-  float *out = g_try_new (float, MAX (slot->job.length, 1) * 2);
+  float *out;
   gboolean ok;
 
+  /* The pool's threads are this reader's own (see lq_album_reader_new_full()). */
+  if (self->flags & LQ_ALBUM_READER_BACKGROUND)
+    lq_thread_lower_priority ();
+  out = g_try_new (float, MAX (slot->job.length, 1) * 2);
   if (out == NULL)
     {
       g_set_error (&error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_INVALID,
@@ -652,7 +675,7 @@ lq_album_reader_new (LqProject  *project,
 /**
  * lq_album_reader_new_full:
  * @flags: %LQ_ALBUM_READER_LIVE for playback with live edits, %LQ_ALBUM_READER_BYPASS for the
- *   unprocessed album
+ *   unprocessed album, %LQ_ALBUM_READER_BACKGROUND for a job at the lowest priority
  *
  * Returns: (transfer full) (nullable): a reader positioned at the album's first sample, or
  *   %NULL when the master chain cannot be made
@@ -686,7 +709,8 @@ lq_album_reader_new_full (LqProject           *project,
   self->preroll = (guint64) self->sequence->rate * LIVE_PREROLL_MS / 1000;
   /* Live playback keeps the decoded tracks: seeking back is immediate */
   self->keep_tracks = (flags & LQ_ALBUM_READER_LIVE) != 0;
-  self->pool = g_thread_pool_new (worker, self, g_get_num_processors (), FALSE, NULL);
+  self->pool = g_thread_pool_new (worker, self, g_get_num_processors (),
+                                  (flags & LQ_ALBUM_READER_BACKGROUND) != 0, NULL);
   self->runner = lq_chain_runner_new (self->master, self->sequence->rate, 2, error);
   if (self->runner == NULL)
     {

@@ -31,12 +31,18 @@ typedef struct _LqAlbumReader LqAlbumReader;
  * @LQ_ALBUM_READER_BYPASS: the unprocessed album: no track chain and no master chain (the
  *   elements are latency-compensated, so this is what bypassing them all gives, at no cost);
  *   stems, gains, fades, pauses and crossfades unchanged
+ * @LQ_ALBUM_READER_BACKGROUND: a background job (a measurement while the user works): the
+ *   workers are the reader's own threads at the lowest CPU priority, so playback and the
+ *   window keep the cores they need
  */
 typedef enum
 {
   LQ_ALBUM_READER_LIVE = 1 << 0,
   LQ_ALBUM_READER_BYPASS = 1 << 1,
+  LQ_ALBUM_READER_BACKGROUND = 1 << 2,
 } LqAlbumReaderFlags;
+
+void              lq_thread_lower_priority      (void);
 
 LqAlbumReader    *lq_album_reader_new           (LqProject      *project,
                                                  GError        **error);

@@ -496,20 +496,22 @@ measure_data_free (MeasureData *data)
   g_free (data);
 }
 
-static void
-measure_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+/* A thread of its own, at the lowest priority (GTask's threads are shared). */
+static gpointer
+measure_thread (gpointer user_data)
 {
-  MeasureData *data = task_data;
+  g_autoptr(GTask) task = user_data;
+  MeasureData *data = g_task_get_task_data (task);
   GError *error = NULL;
-  LqAlbumLoudness *result = measure_album (data->reader, NULL, cancellable, &error);
+  LqAlbumLoudness *result;
 
+  lq_thread_lower_priority ();
+  result = measure_album (data->reader, NULL, g_task_get_cancellable (task), &error);
   if (result != NULL)
     g_task_return_pointer (task, result, (GDestroyNotify) lq_album_loudness_free);
   else
     g_task_return_error (task, error);
+  return NULL;
 }
 
 /**
@@ -517,8 +519,9 @@ measure_thread (GTask        *task,
  * @project: the project, owned by the calling thread
  * @callback: called in the thread-default main context when done
  *
- * lq_render_measure() in a worker thread, on the project as it is now: edits made meanwhile
- * do not reach this measurement.
+ * lq_render_measure() in the background (threads at the lowest priority, so playback keeps
+ * the cores), on the project as it is now: edits made meanwhile do not reach this
+ * measurement.
  */
 void
 lq_render_measure_async (LqProject           *project,
@@ -537,7 +540,7 @@ lq_render_measure_async (LqProject           *project,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, lq_render_measure_async);
   /* The reader copies what it needs from the project now. */
-  reader = lq_album_reader_new (project, &error);
+  reader = lq_album_reader_new_full (project, LQ_ALBUM_READER_BACKGROUND, &error);
   if (reader == NULL)
     {
       g_task_return_error (task, error);
@@ -551,7 +554,7 @@ lq_render_measure_async (LqProject           *project,
   for (guint i = 0; i < data->n_tracks; i++)
     g_weak_ref_init (&data->tracks[i], seq->placements[i].track);
   g_task_set_task_data (task, data, (GDestroyNotify) measure_data_free);
-  g_task_run_in_thread (task, measure_thread);
+  g_thread_unref (g_thread_new ("lq-measure", measure_thread, g_steal_pointer (&task)));
 }
 
 /**

@@ -35,9 +35,12 @@ struct _LqLoudnessView
   gboolean has_target;                            /* a delivery preset is set */
   double target;                                  /* the preset's target, LUFS */
   guint track_number;                             /* the track heard (1-based), 0 for none */
-  double track_lufs;                              /* its measured integrated loudness, NAN unknown */
-  double album_lufs;                              /* the album's measured integrated loudness, NAN unknown */
+  LqLoudnessSummary track;                        /* its values as delivered (NAN unknown) */
+  LqLoudnessSummary album;                        /* the album's as delivered (NAN unknown) */
+  gboolean programme_stale;                       /* those are being measured again */
 };
+
+static const LqLoudnessSummary unknown = { NAN, NAN, NAN, NAN, NAN };
 
 G_DEFINE_FINAL_TYPE (LqLoudnessView, lq_loudness_view, GTK_TYPE_WIDGET)
 
@@ -90,6 +93,8 @@ static char *
 format_db (double value,
            const char *unit)
 {
+  if (isnan (value))
+    return g_strdup_printf ("… %s", unit); /* not known yet */
   if (!isfinite (value))
     return g_strdup_printf ("−∞ %s", unit);
   /* U+2212 MINUS SIGN reads better than a hyphen */
@@ -192,20 +197,25 @@ lq_loudness_view_snapshot (GtkWidget   *widget,
   /* TRANSLATORS: M momentary, S short-term, I integrated loudness, LRA loudness range, PLR peak to loudness ratio */
   line1 = g_strdup_printf (_("M %s   S %s   I %s   LRA %s   PLR %s"), m, s, i, lra, plr);
   top = append_text (widget, snapshot, line1, 4, 0, &fg) + 4;
-  if (self->track_number > 0 || isfinite (self->album_lufs))
+  if (self->track_number > 0 || !isnan (self->album.integrated_lufs))
     {
-      /* Not measured yet: an ellipsis */
-      g_autofree char *track = isnan (self->track_lufs) ? g_strdup ("… LUFS") : format_db (self->track_lufs, "LUFS");
-      g_autofree char *album = isnan (self->album_lufs) ? g_strdup ("… LUFS") : format_db (self->album_lufs, "LUFS");
+      /* Not measured yet: an ellipsis (format_db) */
+      g_autofree char *track = format_db (self->track.integrated_lufs, "LUFS");
+      g_autofree char *track_tp = format_db (self->track.true_peak_dbtp, "dBTP");
+      g_autofree char *album = format_db (self->album.integrated_lufs, "LUFS");
+      g_autofree char *album_tp = format_db (self->album.true_peak_dbtp, "dBTP");
       g_autofree char *line = NULL;
       GdkRGBA dim = fg;
 
-      dim.alpha = 0.7;
+      /* Fainter while the values are measured again after an edit */
+      dim.alpha = self->programme_stale ? 0.4 : 0.7;
       if (self->track_number > 0)
-        /* TRANSLATORS: the measured integrated loudness of the track heard and of the whole album */
-        line = g_strdup_printf (_("Track %u %s   Album %s"), self->track_number, track, album);
+        /* TRANSLATORS: the integrated loudness and true peak of the track heard and of the whole
+         * album, as delivered (after the chains) */
+        line = g_strdup_printf (_("Track %u %s %s   Album %s %s"), self->track_number, track, track_tp,
+                                album, album_tp);
       else
-        line = g_strdup_printf (_("Album %s"), album);
+        line = g_strdup_printf (_("Album %s %s"), album, album_tp);
       top += append_text (widget, snapshot, line, 4, top - 4, &dim);
     }
 
@@ -316,8 +326,8 @@ static void
 lq_loudness_view_init (LqLoudnessView *self)
 {
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
-  self->track_lufs = NAN;
-  self->album_lufs = NAN;
+  self->track = unknown;
+  self->album = unknown;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Loudness meter"), -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
@@ -411,22 +421,26 @@ lq_loudness_view_set_preset (LqLoudnessView *self,
 /**
  * lq_loudness_view_set_programme:
  * @track_number: the track heard (1-based), 0 for none
- * @track_lufs: its measured integrated loudness (the track list's), NAN when unknown
- * @album_lufs: the whole album's, NAN when unknown
+ * @track: (nullable): its values as delivered (the track list's), %NULL when unknown
+ * @album: (nullable): the whole album's, %NULL when unknown
+ * @stale: the values are from before an edit and are being measured again
  *
- * The per-track and album values shown beside the running meter values.
+ * The per-track and album values shown beside the running meter values; the streaming
+ * services' readout is computed from them.
  */
 void
-lq_loudness_view_set_programme (LqLoudnessView *self,
-                                guint           track_number,
-                                double          track_lufs,
-                                double          album_lufs)
+lq_loudness_view_set_programme (LqLoudnessView          *self,
+                                guint                    track_number,
+                                const LqLoudnessSummary *track,
+                                const LqLoudnessSummary *album,
+                                gboolean                 stale)
 {
   g_return_if_fail (LQ_IS_LOUDNESS_VIEW (self));
 
   self->track_number = track_number;
-  self->track_lufs = track_lufs;
-  self->album_lufs = album_lufs;
+  self->track = track != NULL ? *track : unknown;
+  self->album = album != NULL ? *album : unknown;
+  self->programme_stale = stale;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -437,18 +451,34 @@ lq_loudness_view_get_track_number (LqLoudnessView *self)
   return self->track_number;
 }
 
+/* Returns: the integrated loudness of the track heard as set, NAN when unknown */
 double
 lq_loudness_view_get_track_loudness (LqLoudnessView *self)
 {
   g_return_val_if_fail (LQ_IS_LOUDNESS_VIEW (self), NAN);
-  return self->track_lufs;
+  return self->track.integrated_lufs;
+}
+
+/* Returns: its true peak, NAN when unknown */
+double
+lq_loudness_view_get_track_true_peak (LqLoudnessView *self)
+{
+  g_return_val_if_fail (LQ_IS_LOUDNESS_VIEW (self), NAN);
+  return self->track.true_peak_dbtp;
 }
 
 double
 lq_loudness_view_get_album_loudness (LqLoudnessView *self)
 {
   g_return_val_if_fail (LQ_IS_LOUDNESS_VIEW (self), NAN);
-  return self->album_lufs;
+  return self->album.integrated_lufs;
+}
+
+gboolean
+lq_loudness_view_get_programme_stale (LqLoudnessView *self)
+{
+  g_return_val_if_fail (LQ_IS_LOUDNESS_VIEW (self), FALSE);
+  return self->programme_stale;
 }
 
 /* Returns: the target line in LUFS, NAN without a preset */
@@ -577,24 +607,22 @@ lq_loudness_view_get_service_name (LqLoudnessView *self,
   return presets[index].name;
 }
 
-/* Returns: the gain the service would apply to the current track (its integrated loudness and
- * highest true peak so far, taken as the album's too), dB; NAN before the loudness is known */
+/* Returns: the gain the service would apply to the track heard, from its values and the
+ * album's as delivered (lq_preset_playback_gain()), dB; NAN while they are unknown */
 double
 lq_loudness_view_get_service_gain (LqLoudnessView *self,
                                    guint           index)
 {
   guint n;
   const LqPreset *presets = lq_preset_get_builtin (&n);
-  double peak = -INFINITY;
 
   g_return_val_if_fail (LQ_IS_LOUDNESS_VIEW (self), NAN);
   g_return_val_if_fail (index < n, NAN);
 
-  if (!isfinite (self->integrated))
+  if (self->track_number == 0 || isnan (self->track.integrated_lufs))
     return NAN;
-  for (guint c = 0; c < self->n_channels; c++)
-    peak = MAX (peak, self->peak_hold[c]);
-  return lq_preset_playback_gain (&presets[index], self->integrated, peak, self->integrated, peak);
+  return lq_preset_playback_gain (&presets[index], self->track.integrated_lufs, self->track.true_peak_dbtp,
+                                  self->album.integrated_lufs, self->album.true_peak_dbtp);
 }
 
 /* Returns: (transfer full): "Spotify −3.2 dB" (or "Spotify —" before the loudness is known) */

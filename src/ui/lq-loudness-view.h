@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "lq-preset.h"
+#include "lq-render.h"
 
 G_BEGIN_DECLS
 
@@ -17,8 +18,9 @@ G_DECLARE_FINAL_TYPE (LqLoudnessView, lq_loudness_view, LQ, LOUDNESS_VIEW, GtkWi
  * the momentary and short-term values, the loudness range, true peak per channel (the
  * interval value as a bar, the hold since the last reset as a tick and a number) with a clip
  * count, the PLR, a target line from the delivery preset and what each streaming service
- * would do to the current track ("Spotify −3.2 dB", lq_preset_playback_gain()), and the
- * measured integrated loudness of the track heard and of the album (set_programme()).
+ * would do to the track heard ("Spotify −3.2 dB", lq_preset_playback_gain()), and the
+ * integrated loudness and true peak of the track heard and of the album as delivered
+ * (set_programme(): measured on the rendered album; the services' readout comes from them).
  *
  * Fed with the "lqloudness" element messages (lq_loudness_view_handle_message()); it never
  * touches the streaming thread. A clip is a meter interval in which a channel's sample peak
@@ -35,11 +37,14 @@ void       lq_loudness_view_set_preset         (LqLoudnessView     *self,
                                                 const LqPreset     *preset);
 void       lq_loudness_view_set_programme      (LqLoudnessView     *self,
                                                 guint               track_number,
-                                                double              track_lufs,
-                                                double              album_lufs);
+                                                const LqLoudnessSummary *track,
+                                                const LqLoudnessSummary *album,
+                                                gboolean            stale);
 guint      lq_loudness_view_get_track_number   (LqLoudnessView     *self);
 double     lq_loudness_view_get_track_loudness (LqLoudnessView     *self);
+double     lq_loudness_view_get_track_true_peak (LqLoudnessView    *self);
 double     lq_loudness_view_get_album_loudness (LqLoudnessView     *self);
+gboolean   lq_loudness_view_get_programme_stale (LqLoudnessView    *self);
 double     lq_loudness_view_get_target         (LqLoudnessView     *self);
 double     lq_loudness_view_get_momentary      (LqLoudnessView     *self);
 double     lq_loudness_view_get_short_term     (LqLoudnessView     *self);

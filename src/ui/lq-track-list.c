@@ -23,6 +23,7 @@ struct _LqTrackList
   GtkSingleSelection *selection; /* over the project's tracks */
   LqTrack *selected_track;     /* kept selected across moves and undo */
   GHashTable *loudness;        /* LqTrack -> Loudness, measured tracks */
+  gboolean loudness_stale;     /* the values are being measured again */
   GPtrArray *rows;             /* LqTrackRow alive (not referenced) */
   int playing;                 /* the position of the track heard, -1 none */
   gboolean in_change;          /* the track list is changing: selection changes are transient */
@@ -58,9 +59,9 @@ refresh_row (LqTrackList *self,
   Loudness *l = track != NULL ? g_hash_table_lookup (self->loudness, track) : NULL;
 
   if (l != NULL)
-    lq_track_row_set_loudness (row, TRUE, l->integrated_lufs, l->true_peak_dbtp);
+    lq_track_row_set_loudness (row, TRUE, self->loudness_stale, l->integrated_lufs, l->true_peak_dbtp);
   else
-    lq_track_row_set_loudness (row, FALSE, 0, 0);
+    lq_track_row_set_loudness (row, FALSE, FALSE, 0, 0);
   lq_track_row_set_playing (row, self->playing >= 0 && lq_track_row_get_number (row) == (guint) self->playing + 1);
 }
 
@@ -414,6 +415,7 @@ lq_track_list_set_project (LqTrackList *self,
     g_signal_handlers_disconnect_by_data (self->selection, self);
   g_clear_object (&self->selected_track);
   g_hash_table_remove_all (self->loudness);
+  self->loudness_stale = FALSE;
   self->playing = -1;
   g_set_object (&self->project, project);
   g_set_object (&self->history, history);
@@ -551,7 +553,7 @@ lq_track_list_move_selected (LqTrackList *self,
 /**
  * lq_track_list_set_loudness:
  *
- * Shows @track's measured loudness.
+ * Shows @track's measured loudness (as delivered: the window measures the rendered album).
  */
 void
 lq_track_list_set_loudness (LqTrackList *self,
@@ -571,6 +573,54 @@ lq_track_list_set_loudness (LqTrackList *self,
   for (guint i = 0; i < self->rows->len; i++)
     if (lq_track_row_get_track (g_ptr_array_index (self->rows, i)) == track)
       refresh_row (self, g_ptr_array_index (self->rows, i));
+}
+
+/**
+ * lq_track_list_get_loudness:
+ * @integrated_lufs: (out) (optional): the loudness shown for @track
+ * @true_peak_dbtp: (out) (optional): its true peak
+ * @stale: (out) (optional): whether it is being measured again
+ *
+ * Returns: %TRUE when values are shown for @track
+ */
+gboolean
+lq_track_list_get_loudness (LqTrackList *self,
+                            LqTrack     *track,
+                            double      *integrated_lufs,
+                            double      *true_peak_dbtp,
+                            gboolean    *stale)
+{
+  Loudness *l;
+
+  g_return_val_if_fail (LQ_IS_TRACK_LIST (self), FALSE);
+
+  l = g_hash_table_lookup (self->loudness, track);
+  if (l == NULL)
+    return FALSE;
+  if (integrated_lufs != NULL)
+    *integrated_lufs = l->integrated_lufs;
+  if (true_peak_dbtp != NULL)
+    *true_peak_dbtp = l->true_peak_dbtp;
+  if (stale != NULL)
+    *stale = self->loudness_stale;
+  return TRUE;
+}
+
+/**
+ * lq_track_list_set_loudness_stale:
+ * @stale: the values shown are from before an edit and are being measured again
+ */
+void
+lq_track_list_set_loudness_stale (LqTrackList *self,
+                                  gboolean     stale)
+{
+  g_return_if_fail (LQ_IS_TRACK_LIST (self));
+
+  if (self->loudness_stale == stale)
+    return;
+  self->loudness_stale = stale;
+  for (guint i = 0; i < self->rows->len; i++)
+    refresh_row (self, g_ptr_array_index (self->rows, i));
 }
 
 /**

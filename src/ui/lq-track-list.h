@@ -39,6 +39,13 @@ void         lq_track_list_set_loudness   (LqTrackList *self,
                                            LqTrack     *track,
                                            double       integrated_lufs,
                                            double       true_peak_dbtp);
+gboolean     lq_track_list_get_loudness   (LqTrackList *self,
+                                           LqTrack     *track,
+                                           double      *integrated_lufs,
+                                           double      *true_peak_dbtp,
+                                           gboolean    *stale);
+void         lq_track_list_set_loudness_stale (LqTrackList *self,
+                                           gboolean     stale);
 void         lq_track_list_set_playing    (LqTrackList *self,
                                            int          position);
 

@@ -16,6 +16,7 @@ struct _LqTrackRow
   LqTrack *track;          /* the track shown, or NULL */
   guint number;            /* its number in the list (1-based) */
   gboolean measured;       /* loudness known */
+  gboolean stale;          /* the values shown are being measured again */
   double integrated_lufs;
   double true_peak_dbtp;
 
@@ -101,6 +102,13 @@ update (LqTrackRow *self)
       gtk_widget_set_tooltip_markup (self->grid, tooltip);
     }
 
+  if (self->measured && self->stale)
+    {
+      /* Translators: a loudness value shown while the album is measured again after an edit */
+      g_autofree char *measuring = g_strdup_printf (_("%s (measuring)"), lufs);
+      g_free (lufs);
+      lufs = g_steal_pointer (&measuring);
+    }
   /* Translators: the accessible name of a track list row: number, title, length, loudness,
    * true peak, level-match offset, ISRC */
   accessible = g_strdup_printf (_("Track %u: %s, %s, %s, %s, offset %s, %s"), self->number, title, length,
@@ -220,18 +228,25 @@ lq_track_row_get_number (LqTrackRow *self)
 /**
  * lq_track_row_set_loudness:
  * @measured: whether the values are known (else "…" is shown)
+ * @stale: the values are from before an edit, measured again now (drawn faded)
  */
 void
 lq_track_row_set_loudness (LqTrackRow *self,
                            gboolean    measured,
+                           gboolean    stale,
                            double      integrated_lufs,
                            double      true_peak_dbtp)
 {
   g_return_if_fail (LQ_IS_TRACK_ROW (self));
 
   self->measured = measured;
+  self->stale = stale;
   self->integrated_lufs = integrated_lufs;
   self->true_peak_dbtp = true_peak_dbtp;
+  if (measured && stale)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "stale");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "stale");
   update (self);
 }
 

@@ -27,6 +27,7 @@ void       lq_track_row_set_number   (LqTrackRow *self,
 guint      lq_track_row_get_number   (LqTrackRow *self);
 void       lq_track_row_set_loudness (LqTrackRow *self,
                                       gboolean    measured,
+                                      gboolean    stale,
                                       double      integrated_lufs,
                                       double      true_peak_dbtp);
 void       lq_track_row_set_playing  (LqTrackRow *self,

@@ -602,20 +602,19 @@ remove_reference_action (GtkWidget  *widget,
 
 /* ---- The loudness view's programme values ---- */
 
-/* The measured loudness of the track heard and of the album, from the track list's analysis. */
+/* The track heard and the album as delivered, the values the track list shows. */
 void
 _lq_window_update_programme (LqWindow *self)
 {
   LqLoudnessView *view = lq_meters_panel_get_loudness (self->meters_panel);
   LqTrack *track = NULL;
-  LqAnalysis *analysis = NULL;
 
   if (self->playing_track >= 0 && (guint) self->playing_track < lq_project_get_n_tracks (self->project))
     track = lq_project_get_track (self->project, self->playing_track);
-  if (track != NULL)
-    analysis = lookup_analysis (self, track);
   lq_loudness_view_set_programme (view, track != NULL ? (guint) self->playing_track + 1 : 0,
-                                  analysis != NULL ? analysis->integrated_lufs : NAN, self->album_lufs);
+                                  track != NULL ? _lq_window_lookup_delivered (self, track) : NULL,
+                                  self->delivered != NULL ? &self->delivered->album : NULL,
+                                  self->delivered_stale);
 }
 
 /* ---- Setup ---- */

@@ -8,6 +8,7 @@
 #include "lq-inspector.h"
 #include "lq-meters-panel.h"
 #include "lq-peak-store.h"
+#include "lq-render.h"
 #include "lq-timeline.h"
 #include "lq-track-list.h"
 #include "lq-transport.h"
@@ -36,10 +37,12 @@ struct _LqWindow
   GSettings *settings;           /* the application's, or NULL (tests) */
   GtkFileChooserNative *chooser; /* the open/save/add dialog showing, or NULL */
   GMenu *recent_menu;            /* the recent projects under the Open button */
-  GHashTable *loudness;          /* file URI -> LqAnalysis (integrated, true peak) */
-  GCancellable *analysis;        /* the loudness analysis running, or NULL */
-  guint analysis_idle;           /* a pending start of the analysis */
-  double album_lufs;             /* the album's integrated loudness, NAN until measured */
+  GHashTable *loudness;          /* reference file URI -> LqAnalysis (integrated, true peak) */
+  LqAlbumLoudness *delivered;    /* the album measured as delivered, NULL before */
+  gboolean delivered_stale;      /* the project changed audibly since it was measured */
+  GCancellable *delivering;      /* the measurement running, or NULL */
+  guint measure_idle;            /* a pending start of the measurement */
+  char *delivered_error;         /* why the last measurement failed (shown once), or NULL */
   gboolean closing;              /* the user confirmed closing */
   int playing_track;             /* the track heard (project index), -1 none */
   LqWindowPending *pending;      /* what to do once saved (a close or open asked to save) */
@@ -124,6 +127,8 @@ void _lq_window_set_reference       (LqWindow       *self,
 void _lq_window_set_reference_position (LqWindow    *self,
                                      LqReferencePosition position);
 void _lq_window_update_programme    (LqWindow       *self);
+const LqLoudnessSummary *_lq_window_lookup_delivered (LqWindow *self,
+                                                      LqTrack  *track);
 void _lq_window_listen_settings_changed (LqWindow   *self,
                                      const char     *key);
 void _lq_window_apply_default_chain (LqChain        *chain,

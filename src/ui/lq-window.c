@@ -15,7 +15,7 @@
 
 #define READOUT_INTERVAL_US (100 * G_TIME_SPAN_MILLISECOND) /* the clock while playing */
 
-#define ANALYSIS_DELAY_MS 400 /* tracks added in a row are measured together */
+#define MEASURE_DELAY_MS 600 /* edits pause this long before the album is measured again */
 
 struct _LqWindowPending
 {
@@ -44,7 +44,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void start_analysis (LqWindow *self);
 
 /* ---- Title, summary ---- */
 
@@ -105,16 +104,16 @@ update_summary (LqWindow *self)
   /* Translators: the album's track count and total length, as in "4 tracks · 1:48" */
   summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u track · %s", "%u tracks · %s", n), n, length);
   adw_window_title_set_subtitle (self->window_title, n > 0 ? summary : NULL);
-  if (self->analysis != NULL)
+  if (self->delivered != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("%s · measuring loudness…"), summary);
-      gtk_label_set_label (self->album_summary, text);
-    }
-  else if (!isnan (self->album_lufs))
-    {
-      g_autofree char *lufs = lq_format_db (self->album_lufs, "LUFS");
+      g_autofree char *lufs = lq_format_db (self->delivered->album.integrated_lufs, "LUFS");
       /* Translators: the album summary and its integrated loudness */
       g_autofree char *text = g_strdup_printf (_("%s · album %s"), summary, lufs);
+      gtk_label_set_label (self->album_summary, text);
+    }
+  else if (self->delivering != NULL || self->measure_idle != 0)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s · measuring loudness…"), summary);
       gtk_label_set_label (self->album_summary, text);
     }
   else
@@ -154,139 +153,136 @@ _lq_window_toast (LqWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-/* ---- Loudness analysis ---- */
+/* ---- Loudness as delivered ---- */
 
-static void
-apply_loudness (LqWindow *self)
+/* The album is measured after every audible edit, once edits pause: each track's loudness and
+ * true peak after its chain and the master chain, as the masters will have them. */
+
+/**
+ * _lq_window_lookup_delivered:
+ *
+ * Returns: (nullable): @track's values as delivered, %NULL before its first measurement
+ */
+const LqLoudnessSummary *
+_lq_window_lookup_delivered (LqWindow *self,
+                             LqTrack  *track)
 {
-  guint n = lq_project_get_n_tracks (self->project);
-
-  for (guint i = 0; i < n; i++)
-    {
-      LqTrack *track = lq_project_get_track (self->project, i);
-      g_autofree char *uri = lq_track_get_file (track) ? g_file_get_uri (lq_track_get_file (track)) : NULL;
-      LqAnalysis *analysis = uri != NULL ? g_hash_table_lookup (self->loudness, uri) : NULL;
-
-      if (analysis != NULL)
-        lq_track_list_set_loudness (self->track_list, track, analysis->integrated_lufs, analysis->true_peak_dbtp);
-    }
+  for (guint i = 0; self->delivered != NULL && i < self->delivered->n_tracks; i++)
+    if (self->delivered->tracks[i].track == track)
+      return &self->delivered->tracks[i].loudness;
+  return NULL;
 }
 
 static void
-analysis_cb (GObject      *object,
+apply_delivered (LqWindow *self)
+{
+  for (guint i = 0; self->delivered != NULL && i < self->delivered->n_tracks; i++)
+    {
+      const LqTrackLoudness *t = &self->delivered->tracks[i];
+
+      if (t->track != NULL)
+        lq_track_list_set_loudness (self->track_list, t->track, t->loudness.integrated_lufs,
+                                    t->loudness.true_peak_dbtp);
+    }
+  lq_track_list_set_loudness_stale (self->track_list, self->delivered_stale);
+  update_summary (self);
+}
+
+static void
+measured_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   GWeakRef *weak = user_data;
   g_autoptr(LqWindow) self = g_weak_ref_get (weak);
   g_autoptr(GError) error = NULL;
-  g_autoptr(LqAlbumAnalysis) album = lq_analyze_album_finish (result, &error);
-  guint n_files = 0;
+  g_autoptr(LqAlbumLoudness) values = lq_render_measure_finish (result, &error);
 
   g_weak_ref_clear (weak);
   g_free (weak);
-  if (self == NULL)
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (album == NULL)
+  g_clear_object (&self->delivering);
+  if (values == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _lq_window_show_error (self, error);
-      if (self->analysis != NULL && g_cancellable_is_cancelled (self->analysis))
-        return;
-      g_clear_object (&self->analysis);
+      /* Once per reason: the measurement runs again after every edit. */
+      if (g_strcmp0 (self->delivered_error, error->message) != 0)
+        {
+          g_autoptr(GError) shown = g_error_new (error->domain, error->code,
+                                                 _("Cannot measure the album’s loudness: %s"), error->message);
+          _lq_window_show_error (self, shown);
+          g_free (self->delivered_error);
+          self->delivered_error = g_strdup (error->message);
+        }
       update_summary (self);
       return;
     }
-  g_clear_object (&self->analysis);
-  for (guint i = 0; i < album->n_tracks; i++)
-    {
-      LqAnalysis *analysis = album->tracks[i];
+  g_clear_pointer (&self->delivered_error, g_free);
+  g_clear_pointer (&self->delivered, lq_album_loudness_free);
+  self->delivered = g_steal_pointer (&values);
+  self->delivered_stale = FALSE;
+  apply_delivered (self);
+}
 
-      if (analysis == NULL)
-        continue;
-      g_hash_table_replace (self->loudness, g_file_get_uri (analysis->file), analysis);
-      album->tracks[i] = NULL;
-    }
-  apply_loudness (self);
+static void
+start_measuring (LqWindow *self)
+{
+  GWeakRef *weak;
 
-  /* The album value holds when this run measured every track. */
-  for (guint i = 0; i < lq_project_get_n_tracks (self->project); i++)
+  g_clear_handle_id (&self->measure_idle, g_source_remove);
+  if (self->delivering != NULL)
+    g_cancellable_cancel (self->delivering);
+  g_clear_object (&self->delivering);
+  if (lq_project_get_n_tracks (self->project) == 0)
     {
-      LqTrack *track = lq_project_get_track (self->project, i);
-      n_files += lq_track_get_file (track) != NULL && !lq_track_get_missing (track);
+      g_clear_pointer (&self->delivered, lq_album_loudness_free);
+      update_summary (self);
+      return;
     }
-  if (album->n_tracks == n_files && album->n_failed == 0)
-    self->album_lufs = album->integrated_lufs;
+  self->delivering = g_cancellable_new ();
+  /* The window may close meanwhile: the measurement is cancelled and finds no window. */
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  lq_render_measure_async (self->project, self->delivering, measured_cb, weak);
   update_summary (self);
-  /* Tracks added meanwhile */
-  start_analysis (self);
 }
 
 static gboolean
-analysis_idle_cb (gpointer user_data)
+measure_idle_cb (gpointer user_data)
 {
   LqWindow *self = user_data;
 
-  self->analysis_idle = 0;
-  start_analysis (self);
+  self->measure_idle = 0;
+  start_measuring (self);
   return G_SOURCE_REMOVE;
 }
 
+/* The project changed audibly: the values shown go stale and are measured again once edits
+ * have paused for @delay_ms (a running measurement of the old state is dropped now). */
 static void
-schedule_analysis (LqWindow *self)
+schedule_measuring (LqWindow *self,
+                    guint     delay_ms)
 {
-  if (self->analysis_idle == 0)
-    self->analysis_idle = g_timeout_add (ANALYSIS_DELAY_MS, analysis_idle_cb, self);
-}
-
-/* Measures the tracks not measured yet (all of them when the album value is unknown). */
-static void
-start_analysis (LqWindow *self)
-{
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n = lq_project_get_n_tracks (self->project);
-  gboolean missing = FALSE;
-  GWeakRef *weak;
-
-  if (self->analysis != NULL)
-    return;
-  for (guint i = 0; i < n; i++)
+  if (self->delivering != NULL)
+    g_cancellable_cancel (self->delivering);
+  g_clear_object (&self->delivering);
+  if (self->delivered != NULL && !self->delivered_stale)
     {
-      LqTrack *track = lq_project_get_track (self->project, i);
-      g_autofree char *uri = NULL;
-
-      if (lq_track_get_file (track) == NULL || lq_track_get_missing (track))
-        continue;
-      uri = g_file_get_uri (lq_track_get_file (track));
-      if (!g_hash_table_contains (self->loudness, uri))
-        missing = TRUE;
+      self->delivered_stale = TRUE;
+      lq_track_list_set_loudness_stale (self->track_list, TRUE);
+      update_summary (self);
     }
-  if (!missing)
-    return;
-  /* Measure the whole album in one run so the album's loudness is known too. */
-  for (guint i = 0; i < n; i++)
-    {
-      LqTrack *track = lq_project_get_track (self->project, i);
-      if (lq_track_get_file (track) != NULL && !lq_track_get_missing (track))
-        g_ptr_array_add (files, g_object_ref (lq_track_get_file (track)));
-    }
-  self->album_lufs = NAN;
-  self->analysis = g_cancellable_new ();
-  /* The window may close meanwhile: the analysis is cancelled and the callback finds no window. */
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  lq_analyze_album_async ((GFile * const *) files->pdata, files->len, 0, self->analysis,
-                          NULL, NULL, NULL, analysis_cb, weak);
-  update_summary (self);
+  g_clear_handle_id (&self->measure_idle, g_source_remove);
+  self->measure_idle = g_timeout_add (delay_ms, measure_idle_cb, self);
 }
 
 static void
-cancel_analysis (LqWindow *self)
+cancel_measuring (LqWindow *self)
 {
-  g_clear_handle_id (&self->analysis_idle, g_source_remove);
-  if (self->analysis != NULL)
-    g_cancellable_cancel (self->analysis);
-  g_clear_object (&self->analysis);
+  g_clear_handle_id (&self->measure_idle, g_source_remove);
+  if (self->delivering != NULL)
+    g_cancellable_cancel (self->delivering);
+  g_clear_object (&self->delivering);
 }
 
 /* ---- Model signals ---- */
@@ -298,10 +294,6 @@ tracks_changed_cb (LqWindow   *self,
                    guint       added,
                    GListModel *model)
 {
-  if (added > 0)
-    schedule_analysis (self);
-  if (removed > 0 && added == 0)
-    self->album_lufs = NAN;
   update_summary (self);
 }
 
@@ -320,7 +312,10 @@ layout_changed_cb (LqWindow      *self,
                    LqAlbumLayout *layout)
 {
   if (audible)
-    lq_transport_invalidate (self->transport);
+    {
+      lq_transport_invalidate (self->transport);
+      schedule_measuring (self, MEASURE_DELAY_MS);
+    }
   update_ceiling (self);
 }
 
@@ -1154,7 +1149,7 @@ lq_window_dispose (GObject *object)
 
   if (self->pending != NULL)
     g_clear_pointer (&self->pending, pending_free);
-  cancel_analysis (self);
+  cancel_measuring (self);
   _lq_window_listen_dispose (self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
@@ -1190,6 +1185,8 @@ lq_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->recent_menu);
   g_clear_pointer (&self->loudness, g_hash_table_unref);
+  g_clear_pointer (&self->delivered, lq_album_loudness_free);
+  g_clear_pointer (&self->delivered_error, g_free);
 
   G_OBJECT_CLASS (lq_window_parent_class)->dispose (object);
 }
@@ -1384,7 +1381,6 @@ lq_window_init (LqWindow *self)
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
-  self->album_lufs = NAN;
   self->playing_track = -1;
   self->loudness = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) lq_analysis_free);
   self->recent_menu = g_menu_new ();
@@ -1548,7 +1544,7 @@ lq_window_set_project (LqWindow  *self,
 
   old_project = self->project != NULL ? g_object_ref (self->project) : NULL;
 
-  cancel_analysis (self);
+  cancel_measuring (self);
   if (self->project != NULL)
     {
       g_signal_handlers_disconnect_by_data (lq_project_get_tracks (self->project), self);
@@ -1560,7 +1556,8 @@ lq_window_set_project (LqWindow  *self,
     lq_autosave_discard (self->autosave);
   g_clear_object (&self->autosave);
   g_hash_table_remove_all (self->loudness);
-  self->album_lufs = NAN;
+  g_clear_pointer (&self->delivered, lq_album_loudness_free);
+  self->delivered_stale = FALSE;
   self->playing_track = -1;
 
   g_set_object (&self->project, project);
@@ -1592,7 +1589,7 @@ lq_window_set_project (LqWindow  *self,
   update_summary (self);
   _lq_window_listen_set_project (self, old_project);
   _lq_window_update_actions (self);
-  schedule_analysis (self);
+  schedule_measuring (self, MEASURE_DELAY_MS);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROJECT]);
 }
 

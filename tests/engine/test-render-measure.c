@@ -17,6 +17,8 @@
 
 #define CEILING (-1.0) /* dBTP, the demo master's limiter */
 
+static GFile *demo_file; /* the demo project, written once for all the tests */
+
 typedef struct
 {
   double integrated;
@@ -58,11 +60,9 @@ measure_with_libebur128 (const float *audio,
 
 /* The demo album with a crossfade into track 3 and track 1 pushed 6 dB into the limiter. */
 static LqProject *
-demo_project (const char *dir)
+demo_project (void)
 {
-  g_autoptr(GFile) folder = g_file_new_build_filename (dir, "demo", NULL);
-  g_autoptr(GFile) file = lq_demo_write_project (folder, NULL, NULL);
-  LqProject *project = lq_project_load (file, NULL, NULL);
+  LqProject *project = lq_project_load (demo_file, NULL, NULL);
   LqChainElement *limiter;
 
   g_assert_nonnull (project);
@@ -84,8 +84,10 @@ check_summary (const char              *what,
                   ref->true_peak, values->sample_peak_dbfs, ref->sample_peak);
   g_assert_cmpfloat_with_epsilon (values->integrated_lufs, ref->integrated, 0.01);
   g_assert_cmpfloat_with_epsilon (values->sample_peak_dbfs, ref->sample_peak, 1e-4);
-  /* Two true-peak interpolators (ours follows BS.1770's filter, libebur128 its own). */
-  g_assert_cmpfloat_with_epsilon (values->true_peak_dbtp, ref->true_peak, 0.15);
+  /* Two true-peak meters agree within EBU Tech 3341's tolerance (+0.2/-0.4 dB): ours
+   * interpolates with BS.1770's 4x filter, libebur128 with its own. */
+  g_assert_cmpfloat (values->true_peak_dbtp, <=, ref->true_peak + 0.2);
+  g_assert_cmpfloat (values->true_peak_dbtp, >=, ref->true_peak - 0.4);
   /* Our loudness range steps short-term blocks every 10 ms, libebur128's every 100 ms. */
   g_assert_cmpfloat_with_epsilon (values->lra_lu, ref->lra, 0.5);
 }
@@ -94,7 +96,7 @@ static void
 test_as_delivered (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("lq-measure-XXXXXX", NULL);
-  g_autoptr(LqProject) project = demo_project (dir);
+  g_autoptr(LqProject) project = demo_project ();
   g_autoptr(LqSequence) seq = lq_sequence_new (project);
   g_autofree char *path = g_build_filename (dir, "album.wav", NULL);
   g_autoptr(GFile) out = g_file_new_for_path (path);
@@ -161,8 +163,7 @@ wait_for (GAsyncResult **result)
 static void
 test_async_snapshot (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lq-measure-XXXXXX", NULL);
-  g_autoptr(LqProject) project = demo_project (dir);
+  g_autoptr(LqProject) project = demo_project ();
   g_autoptr(LqAlbumLoudness) before = lq_render_measure (project, NULL, NULL);
   g_autoptr(LqAlbumLoudness) async = NULL;
   g_autoptr(LqAlbumLoudness) after = NULL;
@@ -196,14 +197,12 @@ test_async_snapshot (void)
   after = lq_render_measure (project, NULL, NULL);
   g_assert_cmpuint (after->n_tracks, ==, n - 1);
   g_assert_cmpfloat (after->tracks[0].loudness.integrated_lufs, <, before->tracks[0].loudness.integrated_lufs - 1.0);
-  lq_test_remove_tree (dir);
 }
 
 static void
 test_cancel (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("lq-measure-XXXXXX", NULL);
-  g_autoptr(LqProject) project = demo_project (dir);
+  g_autoptr(LqProject) project = demo_project ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -214,7 +213,6 @@ test_cancel (void)
   values = lq_render_measure_finish (wait_for (&result), &error);
   g_assert_null (values);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  lq_test_remove_tree (dir);
 }
 
 int
@@ -227,5 +225,16 @@ main (int argc, char **argv)
   g_test_add_func ("/lq/render-measure/as-delivered", test_as_delivered);
   g_test_add_func ("/lq/render-measure/async-snapshot", test_async_snapshot);
   g_test_add_func ("/lq/render-measure/cancel", test_cancel);
-  return g_test_run ();
+  {
+    g_autofree char *dir = g_dir_make_tmp ("lq-measure-XXXXXX", NULL);
+    g_autoptr(GFile) folder = g_file_new_build_filename (dir, "demo", NULL);
+    int status;
+
+    demo_file = lq_demo_write_project (folder, NULL, NULL);
+    g_assert_nonnull (demo_file);
+    status = g_test_run ();
+    g_clear_object (&demo_file);
+    lq_test_remove_tree (dir);
+    return status;
+  }
 }

@@ -20,6 +20,8 @@
 #include "lq-demo.h"
 #include "lq-elements.h"
 #include "lq-meters-panel.h"
+#include "lq-render.h"
+#include "lq-sequence.h"
 #include "lq-window-private.h"
 #include "lq-window.h"
 
@@ -123,6 +125,76 @@ press_key (Fixture *f, guint keyval)
 
 static double ebur128_integrated (GFile *file);
 
+/* The album as delivered, measured here: rendered to a float file and read by libebur128. */
+#define MAX_TRACKS 8
+typedef struct
+{
+  guint n_tracks;
+  double track_lufs[MAX_TRACKS];
+  double track_tp[MAX_TRACKS]; /* dBTP, the higher channel */
+  double album_lufs;
+} Delivered;
+
+static void
+ebur128_span (const float *audio, gsize frames, guint rate, double *lufs, double *tp)
+{
+  ebur128_state *st = ebur128_init (2, rate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
+  double peak;
+
+  ebur128_add_frames_float (st, audio, frames);
+  ebur128_loudness_global (st, lufs);
+  *tp = -INFINITY;
+  for (guint c = 0; c < 2; c++)
+    {
+      ebur128_true_peak (st, c, &peak);
+      *tp = MAX (*tp, 20.0 * log10 (peak));
+    }
+  ebur128_destroy (&st);
+}
+
+/* Two true-peak meters agree within EBU Tech 3341's true-peak tolerance (+0.2/-0.4 dB):
+ * ours interpolates with BS.1770's 4x filter, libebur128 with its own. */
+static void
+assert_true_peak (double value, double libebur128)
+{
+  g_assert_cmpfloat (value, <=, libebur128 + 0.2);
+  g_assert_cmpfloat (value, >=, libebur128 - 0.4);
+}
+
+static void
+measure_delivered (LqProject *project, Delivered *out)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lq-delivered-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "album.wav", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(LqSequence) seq = lq_sequence_new (project);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bytes = NULL;
+  LqRenderOptions options = { LQ_WAV_FLOAT32, 0, NULL };
+  const float *audio;
+  double tp;
+  gsize len;
+
+  g_assert_true (lq_render_album (project, file, &options, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  g_unlink (path);
+  g_rmdir (dir);
+  audio = (const float *) (gpointer) (bytes + 44); /* float stereo: a 44-byte header */
+  g_assert_cmpuint ((len - 44) / 8, ==, seq->length);
+  g_assert_cmpuint (seq->n_placements, <=, MAX_TRACKS);
+  out->n_tracks = seq->n_placements;
+  for (guint i = 0; i < seq->n_placements; i++)
+    {
+      const LqPlacement *p = &seq->placements[i];
+      guint64 from = p->start + p->overlap_in;
+      guint64 to = p->end - MIN (p->overlap_out, p->length);
+
+      ebur128_span (audio + from * 2, to - from, seq->rate, &out->track_lufs[i], &out->track_tp[i]);
+    }
+  ebur128_span (audio, seq->length, seq->rate, &out->album_lufs, &tp);
+}
+
 static LqLoudnessView *
 loudness_view (Fixture *f)
 {
@@ -181,15 +253,29 @@ test_meters_follow (Fixture *f, gconstpointer data)
   /* The player's spectrum of the unprocessed album reaches the source overlay */
   wait_for (has_source_spectrum, f, 30);
 
-  /* The loudness view shows the measured values of track 1 (heard now) and of the album: the
-   * track's as libebur128 reads its file */
+  /* The loudness view shows the values of track 1 (heard now) and of the album as delivered:
+   * as libebur128 reads the rendered album */
   wait_for (programme_known, f, 60);
   g_assert_cmpuint (lq_loudness_view_get_track_number (view), ==, 1);
   {
-    double expected = ebur128_integrated (lq_track_get_file (lq_project_get_track (f->project, 0)));
-    g_test_message ("track 1: view %.2f LUFS, libebur128 %.2f LUFS; album %.2f LUFS",
-                    lq_loudness_view_get_track_loudness (view), expected, lq_loudness_view_get_album_loudness (view));
-    g_assert_cmpfloat_with_epsilon (lq_loudness_view_get_track_loudness (view), expected, 0.05);
+    Delivered expected;
+    double apple;
+
+    measure_delivered (f->project, &expected);
+    g_test_message ("track 1: view %.2f LUFS %.2f dBTP, libebur128 %.2f LUFS %.2f dBTP; album %.2f LUFS (%.2f)",
+                    lq_loudness_view_get_track_loudness (view), lq_loudness_view_get_track_true_peak (view),
+                    expected.track_lufs[0], expected.track_tp[0], lq_loudness_view_get_album_loudness (view),
+                    expected.album_lufs);
+    g_assert_cmpfloat_with_epsilon (lq_loudness_view_get_track_loudness (view), expected.track_lufs[0], 0.05);
+    assert_true_peak (lq_loudness_view_get_track_true_peak (view), expected.track_tp[0]);
+    g_assert_cmpfloat_with_epsilon (lq_loudness_view_get_album_loudness (view), expected.album_lufs, 0.05);
+    /* Apple Music normalizes each track to -16 LUFS, raising it only up to -1 dBTP */
+    apple = -16.0 - expected.track_lufs[0];
+    if (apple > 0)
+      apple = MIN (apple, MAX (-1.0 - expected.track_tp[0], 0.0));
+    for (guint k = 0; k < lq_loudness_view_get_n_services (view); k++)
+      if (g_str_equal (lq_loudness_view_get_service_name (view, k), "Apple Music"))
+        g_assert_cmpfloat_with_epsilon (lq_loudness_view_get_service_gain (view, k), apple, apple > 0 ? 0.4 : 0.05);
   }
 
   /* A new player after a structural edit: the meters follow it too. */
@@ -219,6 +305,86 @@ test_meters_follow (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (f->window->meters_area));
   activate (f, "win.show-meters", NULL);
   g_assert_true (gtk_widget_get_visible (f->window->meters_area));
+}
+
+static gboolean
+all_measured (gpointer data)
+{
+  Fixture *f = data;
+
+  for (guint i = 0; i < lq_project_get_n_tracks (f->project); i++)
+    {
+      gboolean stale;
+
+      if (!lq_track_list_get_loudness (f->window->track_list, lq_project_get_track (f->project, i), NULL, NULL, &stale)
+          || stale)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The album loudness in the summary under the track list ("… · album −12.6 LUFS"). */
+static double
+summary_album_lufs (Fixture *f)
+{
+  const char *text = gtk_label_get_label (f->window->album_summary);
+  const char *at = strstr (text, "album ");
+  g_autoptr(GString) number = NULL;
+
+  g_assert_nonnull (at);
+  number = g_string_new (at + strlen ("album "));
+  g_string_replace (number, "−", "-", 0);
+  return g_ascii_strtod (number->str, NULL);
+}
+
+/* The track list shows each track's loudness and true peak as delivered (after its chain and
+ * the master), as libebur128 reads the rendered album, and the album's under the list; an
+ * audible edit makes them stale at once and they are measured again; a title edit does not. */
+static void
+test_delivered_loudness (Fixture *f, gconstpointer data)
+{
+  Delivered before, after;
+  LqTrack *second = lq_project_get_track (f->project, 1);
+  double lufs, tp;
+  gboolean stale;
+
+  wait_for (all_measured, f, 60);
+  measure_delivered (f->project, &before);
+  g_assert_cmpuint (before.n_tracks, ==, lq_project_get_n_tracks (f->project));
+  for (guint i = 0; i < before.n_tracks; i++)
+    {
+      g_assert_true (lq_track_list_get_loudness (f->window->track_list, lq_project_get_track (f->project, i),
+                                                 &lufs, &tp, NULL));
+      g_test_message ("track %u: list %.2f LUFS %.2f dBTP, libebur128 %.2f LUFS %.2f dBTP", i + 1, lufs, tp,
+                      before.track_lufs[i], before.track_tp[i]);
+      g_assert_cmpfloat_with_epsilon (lufs, before.track_lufs[i], 0.05);
+      assert_true_peak (tp, before.track_tp[i]);
+    }
+  g_test_message ("summary: %s; libebur128 album %.2f LUFS", gtk_label_get_label (f->window->album_summary),
+                  before.album_lufs);
+  g_assert_cmpfloat_with_epsilon (summary_album_lufs (f), before.album_lufs, 0.06);
+
+  /* Metadata cannot change the sound: nothing to measure */
+  lq_track_set_title (second, "Renamed");
+  g_assert_true (lq_track_list_get_loudness (f->window->track_list, second, NULL, NULL, &stale));
+  g_assert_false (stale);
+
+  /* Track 2 down 6 dB: stale at once, then measured again */
+  g_object_set (second, "gain", -6.0, NULL);
+  g_assert_true (lq_track_list_get_loudness (f->window->track_list, second, NULL, NULL, &stale));
+  g_assert_true (stale);
+  g_assert_true (lq_loudness_view_get_programme_stale (loudness_view (f)));
+  wait_for (all_measured, f, 60);
+  g_assert_false (lq_loudness_view_get_programme_stale (loudness_view (f)));
+  measure_delivered (f->project, &after);
+  g_assert_true (lq_track_list_get_loudness (f->window->track_list, second, &lufs, &tp, NULL));
+  g_test_message ("track 2 after -6 dB: list %.2f LUFS, libebur128 %.2f LUFS (was %.2f)", lufs, after.track_lufs[1],
+                  before.track_lufs[1]);
+  g_assert_cmpfloat_with_epsilon (lufs, after.track_lufs[1], 0.05);
+  assert_true_peak (tp, after.track_tp[1]);
+  /* The limiter took some of the 6 dB off before; now it takes less */
+  g_assert_cmpfloat (after.track_lufs[1], <, before.track_lufs[1] - 3.0);
+  g_assert_cmpfloat_with_epsilon (summary_album_lufs (f), after.album_lufs, 0.06);
 }
 
 /* The meters pane is tall enough at the default window size for the loudness view's labels. */
@@ -530,6 +696,8 @@ main (int argc, char **argv)
   }
 
   g_test_add ("/lq/ui/listen/meters-follow", Fixture, NULL, fixture_setup, test_meters_follow, fixture_teardown);
+  g_test_add ("/lq/ui/listen/delivered-loudness", Fixture, NULL, fixture_setup, test_delivered_loudness,
+              fixture_teardown);
   g_test_add ("/lq/ui/listen/meters-size", Fixture, NULL, fixture_setup, test_meters_size, fixture_teardown);
   g_test_add ("/lq/ui/listen/ab-toggle", Fixture, NULL, fixture_setup, test_ab_toggle, fixture_teardown);
   g_test_add ("/lq/ui/listen/reference", Fixture, NULL, fixture_setup, test_reference, fixture_teardown);

@@ -151,20 +151,29 @@ static void
 test_loudness_services (void)
 {
   LqLoudnessView *view = g_object_ref_sink (LQ_LOUDNESS_VIEW (lq_loudness_view_new ()));
-  const double loud_tp[2] = { -0.5, -0.3 }, quiet_tp[2] = { -6.0, -5.0 }, sp[2] = { -9, -9 };
-  g_autoptr(GstStructure) loud = loudness_message (-8, -8, -8.8, 5, loud_tp, loud_tp, sp);
-  g_autoptr(GstStructure) quiet = loudness_message (-20, -20, -20.0, 5, quiet_tp, quiet_tp, sp);
+  const double tp[2] = { -0.5, -0.3 }, sp[2] = { -9, -9 };
+  g_autoptr(GstStructure) running = loudness_message (-30, -30, -30.0, 5, tp, tp, sp);
+  /* integrated, LRA, max short-term, true peak, sample peak */
+  const LqLoudnessSummary loud = { -8.8, 5, -7, -0.3, -0.5 };
+  const LqLoudnessSummary quiet = { -20.0, 5, -18, -5.0, -5.2 };
+  const LqLoudnessSummary album = { -10.0, 9, -7, -0.2, -0.4 };
   g_autofree char *text = NULL;
-  g_autoptr(GstStructure) none = NULL;
   guint n;
 
   lq_preset_get_builtin (&n);
   g_assert_cmpuint (lq_loudness_view_get_n_services (view), ==, n);
-  /* Before any loudness: no gain */
+  /* Before the track's loudness is known: no gain, whatever the running meter says */
+  g_assert_true (isnan (lq_loudness_view_get_service_gain (view, 0)));
+  lq_loudness_view_handle_message (view, running);
+  g_assert_true (isnan (lq_loudness_view_get_service_gain (view, 0)));
+  lq_loudness_view_set_programme (view, 0, NULL, &album, FALSE);
   g_assert_true (isnan (lq_loudness_view_get_service_gain (view, 0)));
 
-  lq_loudness_view_handle_message (view, loud);
-  /* -8.8 LUFS: turned down by the whole difference */
+  /* Track 2 at -8.8 LUFS, the album unknown: every service turns it down by the whole
+   * difference to its target (album normalization falls back to the track) */
+  lq_loudness_view_set_programme (view, 2, &loud, NULL, FALSE);
+  g_assert_cmpfloat (lq_loudness_view_get_track_loudness (view), ==, -8.8);
+  g_assert_cmpfloat (lq_loudness_view_get_track_true_peak (view), ==, -0.3);
   g_assert_cmpfloat_with_epsilon (find_gain (view, "Spotify", &text), -14.0 + 8.8, 1e-9);
   g_assert_cmpstr (text, ==, "Spotify −5.2 dB");
   g_clear_pointer (&text, g_free);
@@ -172,9 +181,10 @@ test_loudness_services (void)
   g_assert_cmpstr (text, ==, "Apple Music −7.2 dB");
   g_clear_pointer (&text, g_free);
 
-  lq_loudness_view_handle_message (view, quiet);
-  /* -20 LUFS, highest true peak -5 dBTP: Spotify would add 6 dB but the -1 dBTP ceiling
-   * allows 4; Deezer wants 5, allowed 4; Amazon (-2 dBTP) allows 3 */
+  /* -20 LUFS, highest true peak -5 dBTP: a track-normalizing service would add its
+   * difference but only as far as its ceiling allows: Apple Music wants 4, the -1 dBTP
+   * ceiling allows 4; Deezer wants 5, allowed 4; Amazon (-2 dBTP) allows 3 */
+  lq_loudness_view_set_programme (view, 3, &quiet, NULL, FALSE);
   g_assert_cmpfloat_with_epsilon (find_gain (view, "Spotify", &text), 4.0, 1e-9);
   g_assert_cmpstr (text, ==, "Spotify +4.0 dB");
   g_clear_pointer (&text, g_free);
@@ -183,6 +193,20 @@ test_loudness_services (void)
   g_assert_cmpfloat_with_epsilon (find_gain (view, "Amazon Music", &text), 3.0, 1e-9);
   g_clear_pointer (&text, g_free);
   g_assert_cmpfloat_with_epsilon (find_gain (view, "Apple Music", &text), 4.0, 1e-9);
+  g_clear_pointer (&text, g_free);
+
+  /* The same quiet track on a -10 LUFS album: Spotify and Tidal normalize the album as a
+   * whole (down 4 dB, the track's balance kept), the others the track */
+  lq_loudness_view_set_programme (view, 3, &quiet, &album, TRUE);
+  g_assert_true (lq_loudness_view_get_programme_stale (view));
+  g_assert_cmpfloat (lq_loudness_view_get_album_loudness (view), ==, -10.0);
+  g_assert_cmpfloat_with_epsilon (find_gain (view, "Spotify", &text), -4.0, 1e-9);
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpfloat_with_epsilon (find_gain (view, "Tidal", &text), -4.0, 1e-9);
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpfloat_with_epsilon (find_gain (view, "Apple Music", &text), 4.0, 1e-9);
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpfloat_with_epsilon (find_gain (view, "YouTube", &text), 4.0, 1e-9);
   g_clear_pointer (&text, g_free);
 
   /* The target line follows the preset */
