@@ -632,12 +632,19 @@ lq_loudness_view_get_service_text (LqLoudnessView *self,
 {
   double gain = lq_loudness_view_get_service_gain (self, index);
   const char *name = lq_loudness_view_get_service_name (self, index);
+  const LqPreset *presets;
   g_autofree char *db = NULL;
+  guint n;
 
   if (name == NULL)
     return NULL;
+  presets = lq_preset_get_builtin (&n);
   if (isnan (gain))
     return g_strdup_printf ("%s —", name);
   db = format_db (gain, "dB");
+  /* A service that normalizes albums as a whole: the gain is the album's */
+  if (presets[index].normalization == LQ_PRESET_NORMALIZE_ALBUM && !isnan (self->album.integrated_lufs))
+    /* TRANSLATORS: a streaming service's gain for the whole album, "Spotify −1.3 dB (album)" */
+    return g_strdup_printf (_("%s %s%s (album)"), name, gain >= 0.05 ? "+" : "", db);
   return g_strdup_printf ("%s %s%s", name, gain >= 0.05 ? "+" : "", db);
 }

@@ -602,16 +602,16 @@ remove_reference_action (GtkWidget  *widget,
 
 /* ---- The loudness view's programme values ---- */
 
-/* The track heard and the album as delivered, the values the track list shows. */
+/* The track under the playhead and the album as delivered, the values the track list shows. */
 void
 _lq_window_update_programme (LqWindow *self)
 {
   LqLoudnessView *view = lq_meters_panel_get_loudness (self->meters_panel);
   LqTrack *track = NULL;
 
-  if (self->playing_track >= 0 && (guint) self->playing_track < lq_project_get_n_tracks (self->project))
-    track = lq_project_get_track (self->project, self->playing_track);
-  lq_loudness_view_set_programme (view, track != NULL ? (guint) self->playing_track + 1 : 0,
+  if (self->playhead_track >= 0 && (guint) self->playhead_track < lq_project_get_n_tracks (self->project))
+    track = lq_project_get_track (self->project, self->playhead_track);
+  lq_loudness_view_set_programme (view, track != NULL ? (guint) self->playhead_track + 1 : 0,
                                   track != NULL ? _lq_window_lookup_delivered (self, track) : NULL,
                                   self->delivered != NULL ? &self->delivered->album : NULL,
                                   self->delivered_stale);

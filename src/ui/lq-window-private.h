@@ -45,6 +45,7 @@ struct _LqWindow
   char *delivered_error;         /* why the last measurement failed (shown once), or NULL */
   gboolean closing;              /* the user confirmed closing */
   int playing_track;             /* the track heard (project index), -1 none */
+  int playhead_track;            /* the track under the playhead, playing or not, -1 none */
   LqWindowPending *pending;      /* what to do once saved (a close or open asked to save) */
 
   /* Listening (lq-window-listen.c): the state each new player is given */

@@ -44,6 +44,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static void update_playing_track (LqWindow *self);
 
 /* ---- Title, summary ---- */
 
@@ -317,6 +318,7 @@ layout_changed_cb (LqWindow      *self,
       schedule_measuring (self, MEASURE_DELAY_MS);
     }
   update_ceiling (self);
+  update_playing_track (self);
 }
 
 /* ---- Transport ---- */
@@ -324,18 +326,21 @@ layout_changed_cb (LqWindow      *self,
 static void
 update_playing_track (LqWindow *self)
 {
-  const LqPlacement *p = NULL;
-  int index;
+  const LqPlacement *p = lq_album_layout_find_at (self->layout, lq_transport_get_position (self->transport));
+  int at = p != NULL ? (int) p->index : -1;
+  int index = lq_transport_get_playing (self->transport) ? at : -1;
 
-  if (lq_transport_get_playing (self->transport))
-    p = lq_album_layout_find_at (self->layout, lq_transport_get_position (self->transport));
-  index = p != NULL ? (int) p->index : -1;
+  /* The loudness view speaks of the track under the playhead, playing or not. */
+  if (at != self->playhead_track)
+    {
+      self->playhead_track = at;
+      _lq_window_update_programme (self);
+    }
   if (index == self->playing_track)
     return;
   self->playing_track = index;
   lq_track_list_set_playing (self->track_list, index);
   lq_timeline_set_playing_track (self->timeline, index);
-  _lq_window_update_programme (self);
 }
 
 static void
@@ -1382,6 +1387,7 @@ lq_window_init (LqWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
   self->playing_track = -1;
+  self->playhead_track = -1;
   self->loudness = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) lq_analysis_free);
   self->recent_menu = g_menu_new ();
   adw_split_button_set_menu_model (self->open_button, G_MENU_MODEL (self->recent_menu));
@@ -1559,6 +1565,7 @@ lq_window_set_project (LqWindow  *self,
   g_clear_pointer (&self->delivered, lq_album_loudness_free);
   self->delivered_stale = FALSE;
   self->playing_track = -1;
+  self->playhead_track = -1;
 
   g_set_object (&self->project, project);
   g_clear_object (&self->history);

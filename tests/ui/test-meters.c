@@ -201,10 +201,12 @@ test_loudness_services (void)
   g_assert_true (lq_loudness_view_get_programme_stale (view));
   g_assert_cmpfloat (lq_loudness_view_get_album_loudness (view), ==, -10.0);
   g_assert_cmpfloat_with_epsilon (find_gain (view, "Spotify", &text), -4.0, 1e-9);
+  g_assert_cmpstr (text, ==, "Spotify −4.0 dB (album)");
   g_clear_pointer (&text, g_free);
   g_assert_cmpfloat_with_epsilon (find_gain (view, "Tidal", &text), -4.0, 1e-9);
   g_clear_pointer (&text, g_free);
   g_assert_cmpfloat_with_epsilon (find_gain (view, "Apple Music", &text), 4.0, 1e-9);
+  g_assert_cmpstr (text, ==, "Apple Music +4.0 dB");
   g_clear_pointer (&text, g_free);
   g_assert_cmpfloat_with_epsilon (find_gain (view, "YouTube", &text), 4.0, 1e-9);
   g_clear_pointer (&text, g_free);
