@@ -387,25 +387,16 @@ lq_loudness_meter_lra_multiple (LqLoudnessMeter **meters,
 
 struct _LqGstLoudness
 {
-  GstAudioFilter parent_instance;
+  LqAudioAnalyzer parent_instance;
 
   /* Properties (GST_OBJECT_LOCK) */
-  guint64 interval;            /* ns between messages */
-  gboolean post_messages;      /* post the messages at all */
   LqGstTruePeakFilter filter;  /* true-peak filter for the next stream */
-  gint reset_pending;          /* (atomic) the `reset` signal was emitted */
 
   /* Streaming state (streaming thread only) */
   LqLoudnessMeter *meter;      /* NULL before caps */
-  guint rate;                  /* Hz */
-  guint channels;              /* 1..LQ_LOUDNESS_MAX_CHANNELS */
-  guint64 interval_frames;     /* frames per message interval */
-  guint64 interval_done;       /* frames analysed in the current interval */
-  GstClockTime interval_start; /* timestamp of the current interval's first frame */
-  GstClockTime next_time;      /* time just after the last frame analysed */
 };
 
-G_DEFINE_FINAL_TYPE (LqGstLoudness, lq_gst_loudness, GST_TYPE_AUDIO_FILTER)
+G_DEFINE_FINAL_TYPE (LqGstLoudness, lq_gst_loudness, LQ_TYPE_AUDIO_ANALYZER)
 
 GST_ELEMENT_REGISTER_DEFINE (lqloudness, "lqloudness", GST_RANK_NONE, LQ_TYPE_GST_LOUDNESS);
 
@@ -429,10 +420,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-#define ALLOWED_CAPS \
-  "audio/x-raw, format = (string) " GST_AUDIO_NE (F32) ", rate = (int) [ 8000, 768000 ], " \
-  "channels = (int) [ 1, 8 ], layout = (string) interleaved"
-
 GType
 lq_gst_true_peak_filter_get_type (void)
 {
@@ -454,31 +441,6 @@ to_db (double linear)
   return linear > 0.0 ? 20.0 * log10 (linear) : -INFINITY;
 }
 
-static void
-reset_stream (LqGstLoudness *self)
-{
-  if (self->meter != NULL)
-    lq_loudness_meter_reset (self->meter);
-  self->interval_done = 0;
-  self->interval_start = GST_CLOCK_TIME_NONE;
-  self->next_time = GST_CLOCK_TIME_NONE;
-}
-
-/* Time of frame `offset` of a buffer stamped `pts`, counted in frames from the buffer's
- * first sample (so that consecutive buffers give exact, gap-free times). */
-static GstClockTime
-frame_time (LqGstLoudness *self,
-            GstClockTime   pts,
-            guint64        offset)
-{
-  guint64 first;
-
-  if (!GST_CLOCK_TIME_IS_VALID (pts))
-    return GST_CLOCK_TIME_NONE;
-  first = gst_util_uint64_scale_round (pts, self->rate, GST_SECOND);
-  return gst_util_uint64_scale_int_round (first + offset, GST_SECOND, self->rate);
-}
-
 static GValue *
 db_array (GValue       *array,
           const double *linear,
@@ -496,58 +458,12 @@ db_array (GValue       *array,
   return array;
 }
 
-static GstMessage *
-make_message (LqGstLoudness *self,
-              GstClockTime   endtime)
-{
-  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  GstClockTime start = self->interval_start;
-  GstClockTime duration = GST_CLOCK_TIME_NONE;
-  GstClockTime stream_time = GST_CLOCK_TIME_NONE, running_time = GST_CLOCK_TIME_NONE;
-  GValue tp = G_VALUE_INIT, sp = G_VALUE_INIT, max_tp = G_VALUE_INIT, max_sp = G_VALUE_INIT;
-  LqLoudnessValues v;
-  double highest = 0.0;
-  GstStructure *s;
-
-  lq_loudness_meter_get (self->meter, &v, TRUE);
-  for (guint c = 0; c < v.channels; c++)
-    highest = MAX (highest, v.true_peak[c]);
-  if (GST_CLOCK_TIME_IS_VALID (start) && GST_CLOCK_TIME_IS_VALID (endtime)
-      && trans->segment.format == GST_FORMAT_TIME)
-    {
-      duration = endtime - start;
-      stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, start);
-      running_time = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, start);
-    }
-  s = gst_structure_new ("lqloudness",
-                         "timestamp", G_TYPE_UINT64, start,
-                         "stream-time", G_TYPE_UINT64, stream_time,
-                         "running-time", G_TYPE_UINT64, running_time,
-                         "duration", G_TYPE_UINT64, duration,
-                         "endtime", G_TYPE_UINT64, endtime,
-                         "momentary", G_TYPE_DOUBLE, v.momentary,
-                         "short-term", G_TYPE_DOUBLE, v.short_term,
-                         "integrated", G_TYPE_DOUBLE, v.integrated,
-                         "loudness-range", G_TYPE_DOUBLE, v.lra,
-                         "max-momentary", G_TYPE_DOUBLE, v.max_momentary,
-                         "max-short-term", G_TYPE_DOUBLE, v.max_short_term,
-                         "plr", G_TYPE_DOUBLE, to_db (highest) - v.integrated,
-                         "frames", G_TYPE_UINT64, v.frames,
-                         NULL);
-  gst_structure_take_value (s, "true-peak", db_array (&tp, v.interval_true_peak, v.channels));
-  gst_structure_take_value (s, "sample-peak", db_array (&sp, v.interval_sample_peak, v.channels));
-  gst_structure_take_value (s, "max-true-peak", db_array (&max_tp, v.true_peak, v.channels));
-  gst_structure_take_value (s, "max-sample-peak", db_array (&max_sp, v.sample_peak, v.channels));
-  return gst_message_new_element (GST_OBJECT (self), s);
-}
-
 static gboolean
-lq_gst_loudness_setup (GstAudioFilter     *filter,
-                       const GstAudioInfo *info)
+lq_gst_loudness_setup (LqAudioAnalyzer *analyzer,
+                       guint            rate,
+                       guint            channels)
 {
-  LqGstLoudness *self = LQ_GST_LOUDNESS (filter);
-  guint rate = GST_AUDIO_INFO_RATE (info);
-  guint channels = GST_AUDIO_INFO_CHANNELS (info);
+  LqGstLoudness *self = LQ_GST_LOUDNESS (analyzer);
   LqGstTruePeakFilter tp_filter;
   LqLoudnessMeter *meter;
 
@@ -563,124 +479,74 @@ lq_gst_loudness_setup (GstAudioFilter     *filter,
     }
   g_clear_pointer (&self->meter, lq_loudness_meter_free);
   self->meter = meter;
-  self->rate = rate;
-  self->channels = channels;
-  reset_stream (self);
-  return TRUE;
-}
-
-static GstFlowReturn
-lq_gst_loudness_transform_ip (GstBaseTransform *trans,
-                              GstBuffer        *buf)
-{
-  LqGstLoudness *self = LQ_GST_LOUDNESS (trans);
-  GstClockTime pts = GST_BUFFER_PTS (buf);
-  gboolean post;
-  guint64 interval;
-  GstMapInfo map;
-  const float *data;
-  guint64 frames, done = 0;
-
-  if (self->meter == NULL)
-    return GST_FLOW_NOT_NEGOTIATED;
-
-  if (g_atomic_int_compare_and_exchange (&self->reset_pending, 1, 0))
-    reset_stream (self);
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    {
-      GstClockTime stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
-      if (GST_CLOCK_TIME_IS_VALID (stream_time))
-        gst_object_sync_values (GST_OBJECT (self), stream_time);
-    }
-  GST_OBJECT_LOCK (self);
-  post = self->post_messages;
-  interval = self->interval;
-  GST_OBJECT_UNLOCK (self);
-  self->interval_frames = MAX (1, gst_util_uint64_scale_round (interval, self->rate, GST_SECOND));
-
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_FLOW_ERROR;
-  frames = map.size / (self->channels * sizeof (float));
-  data = (const float *) (const void *) map.data;
-
-  while (done < frames)
-    {
-      guint64 todo = self->interval_done < self->interval_frames
-                     ? MIN (frames - done, self->interval_frames - self->interval_done) : 0;
-
-      if (self->interval_done == 0)
-        self->interval_start = frame_time (self, pts, done);
-      if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP))
-        {
-          /* A gap is silence, whatever its memory holds. */
-          static const float zeros[1024 * LQ_LOUDNESS_MAX_CHANNELS];
-          guint64 left = todo;
-
-          while (left > 0)
-            {
-              guint64 n = MIN (left, 1024);
-              lq_loudness_meter_add (self->meter, zeros, n);
-              left -= n;
-            }
-        }
-      else
-        lq_loudness_meter_add (self->meter, data + done * self->channels, todo);
-      done += todo;
-      self->interval_done += todo;
-      self->next_time = frame_time (self, pts, done);
-
-      if (self->interval_done >= self->interval_frames)
-        {
-          if (post)
-            gst_element_post_message (GST_ELEMENT (self), make_message (self, self->next_time));
-          else
-            {
-              LqLoudnessValues v;
-              lq_loudness_meter_get (self->meter, &v, TRUE);
-            }
-          self->interval_done = 0;
-        }
-    }
-  gst_buffer_unmap (buf, &map);
-  return GST_FLOW_OK;
-}
-
-static gboolean
-lq_gst_loudness_sink_event (GstBaseTransform *trans,
-                            GstEvent         *event)
-{
-  LqGstLoudness *self = LQ_GST_LOUDNESS (trans);
-
-  /* A flush drops the part of an interval before it: its times belong to the old segment
-   * (after a flushing seek to the very end, EOS follows with no segment at all) */
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
-    self->interval_done = 0;
-  if (GST_EVENT_TYPE (event) == GST_EVENT_EOS && self->meter != NULL && self->interval_done > 0
-      && trans->segment.format == GST_FORMAT_TIME)
-    {
-      gboolean post;
-
-      GST_OBJECT_LOCK (self);
-      post = self->post_messages;
-      GST_OBJECT_UNLOCK (self);
-      if (post)
-        gst_element_post_message (GST_ELEMENT (self), make_message (self, self->next_time));
-      self->interval_done = 0;
-    }
-  return GST_BASE_TRANSFORM_CLASS (lq_gst_loudness_parent_class)->sink_event (trans, event);
-}
-
-static gboolean
-lq_gst_loudness_start (GstBaseTransform *trans)
-{
-  reset_stream (LQ_GST_LOUDNESS (trans));
   return TRUE;
 }
 
 static void
-lq_gst_loudness_reset (LqGstLoudness *self)
+lq_gst_loudness_analyze (LqAudioAnalyzer *analyzer,
+                         const float     *data,
+                         gsize            frames)
 {
-  g_atomic_int_set (&self->reset_pending, 1);
+  LqGstLoudness *self = LQ_GST_LOUDNESS (analyzer);
+
+  if (data == NULL)
+    {
+      /* A gap is silence, whatever its memory holds. */
+      static const float zeros[1024 * LQ_LOUDNESS_MAX_CHANNELS];
+
+      while (frames > 0)
+        {
+          gsize n = MIN (frames, 1024);
+          lq_loudness_meter_add (self->meter, zeros, n);
+          frames -= n;
+        }
+    }
+  else
+    lq_loudness_meter_add (self->meter, data, frames);
+}
+
+/* Without a message, the interval peaks still start again at each interval. */
+static gboolean
+lq_gst_loudness_fill_message (LqAudioAnalyzer *analyzer,
+                              GstStructure    *s)
+{
+  LqGstLoudness *self = LQ_GST_LOUDNESS (analyzer);
+  GValue tp = G_VALUE_INIT, sp = G_VALUE_INIT, max_tp = G_VALUE_INIT, max_sp = G_VALUE_INIT;
+  LqLoudnessValues v;
+  double highest = 0.0;
+
+  lq_loudness_meter_get (self->meter, &v, TRUE);
+  if (s == NULL)
+    return FALSE;
+  for (guint c = 0; c < v.channels; c++)
+    highest = MAX (highest, v.true_peak[c]);
+  gst_structure_set (s,
+                     "momentary", G_TYPE_DOUBLE, v.momentary,
+                     "short-term", G_TYPE_DOUBLE, v.short_term,
+                     "integrated", G_TYPE_DOUBLE, v.integrated,
+                     "loudness-range", G_TYPE_DOUBLE, v.lra,
+                     "max-momentary", G_TYPE_DOUBLE, v.max_momentary,
+                     "max-short-term", G_TYPE_DOUBLE, v.max_short_term,
+                     "plr", G_TYPE_DOUBLE, to_db (highest) - v.integrated,
+                     "frames", G_TYPE_UINT64, v.frames,
+                     NULL);
+  gst_structure_take_value (s, "true-peak", db_array (&tp, v.interval_true_peak, v.channels));
+  gst_structure_take_value (s, "sample-peak", db_array (&sp, v.interval_sample_peak, v.channels));
+  gst_structure_take_value (s, "max-true-peak", db_array (&max_tp, v.true_peak, v.channels));
+  gst_structure_take_value (s, "max-sample-peak", db_array (&max_sp, v.sample_peak, v.channels));
+  return TRUE;
+}
+
+static void
+lq_gst_loudness_reset (LqAudioAnalyzer *analyzer)
+{
+  lq_loudness_meter_reset (LQ_GST_LOUDNESS (analyzer)->meter);
+}
+
+static void
+lq_gst_loudness_reset_cb (LqGstLoudness *self)
+{
+  lq_audio_analyzer_request_reset (LQ_AUDIO_ANALYZER (self));
 }
 
 static void
@@ -701,15 +567,14 @@ lq_gst_loudness_get_property (GObject    *object,
 {
   LqGstLoudness *self = LQ_GST_LOUDNESS (object);
 
+  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
+    {
+      G_OBJECT_CLASS (lq_gst_loudness_parent_class)->get_property (object, prop_id, value, pspec);
+      return;
+    }
   GST_OBJECT_LOCK (self);
   switch (prop_id)
     {
-    case PROP_INTERVAL:
-      g_value_set_uint64 (value, self->interval);
-      break;
-    case PROP_POST_MESSAGES:
-      g_value_set_boolean (value, self->post_messages);
-      break;
     case PROP_TRUE_PEAK_FILTER:
       g_value_set_enum (value, self->filter);
       break;
@@ -727,15 +592,14 @@ lq_gst_loudness_set_property (GObject      *object,
 {
   LqGstLoudness *self = LQ_GST_LOUDNESS (object);
 
+  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
+    {
+      G_OBJECT_CLASS (lq_gst_loudness_parent_class)->set_property (object, prop_id, value, pspec);
+      return;
+    }
   GST_OBJECT_LOCK (self);
   switch (prop_id)
     {
-    case PROP_INTERVAL:
-      self->interval = g_value_get_uint64 (value);
-      break;
-    case PROP_POST_MESSAGES:
-      self->post_messages = g_value_get_boolean (value);
-      break;
     case PROP_TRUE_PEAK_FILTER:
       self->filter = g_value_get_enum (value);
       break;
@@ -750,10 +614,7 @@ lq_gst_loudness_class_init (LqGstLoudnessClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
-  GstAudioFilterClass *filter_class = GST_AUDIO_FILTER_CLASS (klass);
-  const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS;
-  g_autoptr(GstCaps) caps = gst_caps_from_string (ALLOWED_CAPS);
+  LqAudioAnalyzerClass *analyzer_class = LQ_AUDIO_ANALYZER_CLASS (klass);
 
   GST_DEBUG_CATEGORY_INIT (lq_gst_loudness_debug, "lqloudness", 0, "Lacquer loudness meter");
 
@@ -761,25 +622,22 @@ lq_gst_loudness_class_init (LqGstLoudnessClass *klass)
   object_class->get_property = lq_gst_loudness_get_property;
   object_class->set_property = lq_gst_loudness_set_property;
 
-  trans_class->transform_ip = GST_DEBUG_FUNCPTR (lq_gst_loudness_transform_ip);
-  trans_class->transform_ip_on_passthrough = TRUE;
-  trans_class->passthrough_on_same_caps = TRUE;
-  trans_class->sink_event = GST_DEBUG_FUNCPTR (lq_gst_loudness_sink_event);
-  trans_class->start = GST_DEBUG_FUNCPTR (lq_gst_loudness_start);
-  filter_class->setup = GST_DEBUG_FUNCPTR (lq_gst_loudness_setup);
+  analyzer_class->message_name = "lqloudness";
+  analyzer_class->post_at_eos = TRUE;
+  analyzer_class->setup = lq_gst_loudness_setup;
+  analyzer_class->analyze = lq_gst_loudness_analyze;
+  analyzer_class->fill_message = lq_gst_loudness_fill_message;
+  analyzer_class->reset = lq_gst_loudness_reset;
+  analyzer_class->flush = NULL; /* the measurement goes on across seeks */
 
-  gst_audio_filter_class_add_pad_templates (filter_class, caps);
+  lq_audio_analyzer_class_add_pad_templates (analyzer_class, 768000, LQ_LOUDNESS_MAX_CHANNELS);
   gst_element_class_set_static_metadata (element_class, "Lacquer loudness meter",
                                          "Filter/Analyzer/Audio",
                                          "Posts EBU R 128 loudness (momentary, short-term, integrated, range) and true peaks",
                                          "Lacquer developers");
 
-  properties[PROP_INTERVAL] =
-    g_param_spec_uint64 ("interval", "Interval", "Time between messages in ns",
-                         10 * GST_MSECOND, 10 * GST_SECOND, DEFAULT_INTERVAL, flags);
-  properties[PROP_POST_MESSAGES] =
-    g_param_spec_boolean ("post-messages", "Post messages", "Post the messages on the bus",
-                          TRUE, flags);
+  properties[PROP_INTERVAL] = lq_audio_analyzer_param_spec_interval (10 * GST_MSECOND, DEFAULT_INTERVAL);
+  properties[PROP_POST_MESSAGES] = lq_audio_analyzer_param_spec_post_messages ("Post the messages on the bus");
   properties[PROP_TRUE_PEAK_FILTER] =
     g_param_spec_enum ("true-peak-filter", "True-peak filter",
                        "Interpolation filter of the true-peak meter (applies from the next caps)",
@@ -795,7 +653,7 @@ lq_gst_loudness_class_init (LqGstLoudnessClass *klass)
   signals[SIGNAL_RESET] =
     g_signal_new_class_handler ("reset", G_TYPE_FROM_CLASS (klass),
                                 G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-                                G_CALLBACK (lq_gst_loudness_reset),
+                                G_CALLBACK (lq_gst_loudness_reset_cb),
                                 NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_TRUE_PEAK_FILTER, 0);
@@ -804,10 +662,5 @@ lq_gst_loudness_class_init (LqGstLoudnessClass *klass)
 static void
 lq_gst_loudness_init (LqGstLoudness *self)
 {
-  self->interval = DEFAULT_INTERVAL;
-  self->post_messages = TRUE;
   self->filter = LQ_GST_TRUE_PEAK_FILTER_PRECISE;
-  self->interval_start = GST_CLOCK_TIME_NONE;
-  self->next_time = GST_CLOCK_TIME_NONE;
-  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gst/audio/gstaudiofilter.h>
 #include <gst/gst.h>
 
+#include "lq-audio-analyzer.h"
 #include "lq-truepeak.h"
 
 G_BEGIN_DECLS
@@ -110,7 +110,7 @@ GType lq_gst_true_peak_filter_get_type (void);
 
 #define LQ_TYPE_GST_LOUDNESS (lq_gst_loudness_get_type ())
 
-G_DECLARE_FINAL_TYPE (LqGstLoudness, lq_gst_loudness, LQ, GST_LOUDNESS, GstAudioFilter)
+G_DECLARE_FINAL_TYPE (LqGstLoudness, lq_gst_loudness, LQ, GST_LOUDNESS, LqAudioAnalyzer)
 
 GST_ELEMENT_REGISTER_DECLARE (lqloudness);
 

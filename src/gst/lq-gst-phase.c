@@ -45,27 +45,20 @@
 
 struct _LqGstPhase
 {
-  GstAudioFilter parent_instance;
+  LqAudioAnalyzer parent_instance;
 
   /* Properties (GST_OBJECT_LOCK) */
   double time_constant;   /* ms */
-  guint64 interval;       /* ns between messages */
   guint scope_points;     /* most scope pairs per message, 0 = no scope */
-  gboolean post_messages; /* post the messages at all */
 
   /* Streaming state (streaming thread only) */
   LqCorrelation *kernel;        /* NULL before caps */
-  guint rate;                   /* Hz */
-  guint channels;               /* 1 or 2 */
   double time_constant_applied; /* last value copied into the kernel */
-  guint64 interval_frames;      /* frames per message interval */
-  guint64 interval_done;        /* frames analysed in the current interval */
-  GstClockTime interval_start;  /* timestamp of the current interval's first frame */
   guint scope_max;              /* scope_points as last copied */
   float *scope;                 /* room for scope_max pairs */
 };
 
-G_DEFINE_FINAL_TYPE (LqGstPhase, lq_gst_phase, GST_TYPE_AUDIO_FILTER)
+G_DEFINE_FINAL_TYPE (LqGstPhase, lq_gst_phase, LQ_TYPE_AUDIO_ANALYZER)
 
 GST_ELEMENT_REGISTER_DEFINE (lqphase, "lqphase", GST_RANK_NONE, LQ_TYPE_GST_PHASE);
 
@@ -83,22 +76,18 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-#define ALLOWED_CAPS \
-  "audio/x-raw, format = (string) " GST_AUDIO_NE (F32) ", rate = (int) [ 8000, 384000 ], " \
-  "channels = (int) [ 1, 2 ], layout = (string) interleaved"
-
 /* Copies the properties into the kernel. The scope buffer is (re)allocated only when
  * `scope-points` grows, which a UI does not do while playing. */
 static void
-sync_kernel (LqGstPhase *self)
+lq_gst_phase_sync (LqAudioAnalyzer *analyzer)
 {
+  LqGstPhase *self = LQ_GST_PHASE (analyzer);
+  guint64 interval_frames = lq_audio_analyzer_get_interval_frames (analyzer);
   double time_constant;
-  guint64 interval;
   guint scope_points;
 
   GST_OBJECT_LOCK (self);
   time_constant = self->time_constant;
-  interval = self->interval;
   scope_points = self->scope_points;
   GST_OBJECT_UNLOCK (self);
 
@@ -107,7 +96,6 @@ sync_kernel (LqGstPhase *self)
       lq_correlation_set_time_constant (self->kernel, time_constant);
       self->time_constant_applied = time_constant;
     }
-  self->interval_frames = MAX (1, gst_util_uint64_scale_round (interval, self->rate, GST_SECOND));
   if (scope_points > self->scope_max || self->scope == NULL)
     {
       g_free (self->scope);
@@ -116,74 +104,16 @@ sync_kernel (LqGstPhase *self)
   self->scope_max = scope_points;
   lq_correlation_set_scope_decimation (self->kernel,
                                        scope_points > 0
-                                       ? (guint) MIN ((self->interval_frames + scope_points - 1) / scope_points, G_MAXUINT)
+                                       ? (guint) MIN ((interval_frames + scope_points - 1) / scope_points, G_MAXUINT)
                                        : G_MAXUINT);
 }
 
-static void
-reset_stream (LqGstPhase *self)
-{
-  if (self->kernel != NULL)
-    lq_correlation_reset (self->kernel);
-  self->interval_done = 0;
-  self->interval_start = GST_CLOCK_TIME_NONE;
-}
-
-/* Time of frame `offset` of a buffer stamped `pts`, counted in frames from the buffer's
- * first sample (so that consecutive buffers give exact, gap-free times). */
-static GstClockTime
-frame_time (LqGstPhase   *self,
-            GstClockTime  pts,
-            guint64       offset)
-{
-  guint64 first;
-
-  if (!GST_CLOCK_TIME_IS_VALID (pts))
-    return GST_CLOCK_TIME_NONE;
-  first = gst_util_uint64_scale_round (pts, self->rate, GST_SECOND);
-  return gst_util_uint64_scale_int_round (first + offset, GST_SECOND, self->rate);
-}
-
-static GstMessage *
-make_message (LqGstPhase   *self,
-              GstClockTime  endtime)
-{
-  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  GstClockTime start = self->interval_start;
-  GstClockTime duration = GST_CLOCK_TIME_NONE;
-  GstClockTime stream_time = GST_CLOCK_TIME_NONE, running_time = GST_CLOCK_TIME_NONE;
-  gsize n = self->scope_max > 0 ? lq_correlation_take_scope (self->kernel, self->scope, self->scope_max) : 0;
-  g_autoptr(GBytes) scope = g_bytes_new (self->scope, n * 2 * sizeof (float));
-  GstStructure *s;
-
-  if (GST_CLOCK_TIME_IS_VALID (start))
-    {
-      duration = endtime - start;
-      stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, start);
-      running_time = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, start);
-    }
-  s = gst_structure_new ("lqphase",
-                         "timestamp", G_TYPE_UINT64, start,
-                         "stream-time", G_TYPE_UINT64, stream_time,
-                         "running-time", G_TYPE_UINT64, running_time,
-                         "duration", G_TYPE_UINT64, duration,
-                         "endtime", G_TYPE_UINT64, endtime,
-                         "correlation", G_TYPE_DOUBLE, lq_correlation_get_correlation (self->kernel),
-                         "mid", G_TYPE_DOUBLE, MAX (lq_correlation_get_mid_db (self->kernel), FLOOR_DB),
-                         "side", G_TYPE_DOUBLE, MAX (lq_correlation_get_side_db (self->kernel), FLOOR_DB),
-                         "scope-points", G_TYPE_UINT, (guint) n,
-                         "scope", G_TYPE_BYTES, scope,
-                         NULL);
-  return gst_message_new_element (GST_OBJECT (self), s);
-}
-
 static gboolean
-lq_gst_phase_setup (GstAudioFilter     *filter,
-                    const GstAudioInfo *info)
+lq_gst_phase_setup (LqAudioAnalyzer *analyzer,
+                    guint            rate,
+                    guint            channels)
 {
-  LqGstPhase *self = LQ_GST_PHASE (filter);
-  guint rate = GST_AUDIO_INFO_RATE (info);
-  guint channels = GST_AUDIO_INFO_CHANNELS (info);
+  LqGstPhase *self = LQ_GST_PHASE (analyzer);
   LqCorrelation *kernel = lq_correlation_new (rate, channels);
 
   if (kernel == NULL)
@@ -193,83 +123,44 @@ lq_gst_phase_setup (GstAudioFilter     *filter,
     }
   g_clear_pointer (&self->kernel, lq_correlation_free);
   self->kernel = kernel;
-  self->rate = rate;
-  self->channels = channels;
   self->time_constant_applied = -1.0;
-  sync_kernel (self);
-  reset_stream (self);
   return TRUE;
 }
 
-static GstFlowReturn
-lq_gst_phase_transform_ip (GstBaseTransform *trans,
-                           GstBuffer        *buf)
+static void
+lq_gst_phase_analyze (LqAudioAnalyzer *analyzer,
+                      const float     *data,
+                      gsize            frames)
 {
-  LqGstPhase *self = LQ_GST_PHASE (trans);
-  GstClockTime pts = GST_BUFFER_PTS (buf);
-  gboolean post;
-  GstMapInfo map;
-  const float *data;
-  guint64 frames, done = 0;
-
-  if (self->kernel == NULL)
-    return GST_FLOW_NOT_NEGOTIATED;
-
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    {
-      GstClockTime stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
-      if (GST_CLOCK_TIME_IS_VALID (stream_time))
-        gst_object_sync_values (GST_OBJECT (self), stream_time);
-    }
-  sync_kernel (self);
-  GST_OBJECT_LOCK (self);
-  post = self->post_messages;
-  GST_OBJECT_UNLOCK (self);
-
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_FLOW_ERROR;
-  frames = map.size / (self->channels * sizeof (float));
-  data = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) ? NULL : (const float *) map.data;
-
-  while (done < frames)
-    {
-      guint64 todo = MIN (frames - done, self->interval_frames - self->interval_done);
-
-      if (self->interval_done == 0)
-        self->interval_start = frame_time (self, pts, done);
-      lq_correlation_process (self->kernel, data ? data + done * self->channels : NULL, todo);
-      done += todo;
-      self->interval_done += todo;
-
-      if (self->interval_done >= self->interval_frames)
-        {
-          GstClockTime endtime = frame_time (self, pts, done);
-
-          if (post)
-            gst_element_post_message (GST_ELEMENT (self), make_message (self, endtime));
-          self->interval_done = 0;
-        }
-    }
-  gst_buffer_unmap (buf, &map);
-  return GST_FLOW_OK;
+  lq_correlation_process (LQ_GST_PHASE (analyzer)->kernel, data, frames);
 }
 
 static gboolean
-lq_gst_phase_sink_event (GstBaseTransform *trans,
-                         GstEvent         *event)
+lq_gst_phase_fill_message (LqAudioAnalyzer *analyzer,
+                           GstStructure    *s)
 {
-  LqGstPhase *self = LQ_GST_PHASE (trans);
+  LqGstPhase *self = LQ_GST_PHASE (analyzer);
+  gsize n;
+  g_autoptr(GBytes) scope = NULL;
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
-    reset_stream (self);
-  return GST_BASE_TRANSFORM_CLASS (lq_gst_phase_parent_class)->sink_event (trans, event);
-}
-
-static gboolean
-lq_gst_phase_start (GstBaseTransform *trans)
-{
-  reset_stream (LQ_GST_PHASE (trans));
+  if (s == NULL)
+    return FALSE;
+  n = self->scope_max > 0 ? lq_correlation_take_scope (self->kernel, self->scope, self->scope_max) : 0;
+  scope = g_bytes_new (self->scope, n * 2 * sizeof (float));
+  gst_structure_set (s,
+                     "correlation", G_TYPE_DOUBLE, lq_correlation_get_correlation (self->kernel),
+                     "mid", G_TYPE_DOUBLE, MAX (lq_correlation_get_mid_db (self->kernel), FLOOR_DB),
+                     "side", G_TYPE_DOUBLE, MAX (lq_correlation_get_side_db (self->kernel), FLOOR_DB),
+                     "scope-points", G_TYPE_UINT, (guint) n,
+                     "scope", G_TYPE_BYTES, scope,
+                     NULL);
   return TRUE;
+}
+
+static void
+lq_gst_phase_reset (LqAudioAnalyzer *analyzer)
+{
+  lq_correlation_reset (LQ_GST_PHASE (analyzer)->kernel);
 }
 
 static void
@@ -291,20 +182,19 @@ lq_gst_phase_get_property (GObject    *object,
 {
   LqGstPhase *self = LQ_GST_PHASE (object);
 
+  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
+    {
+      G_OBJECT_CLASS (lq_gst_phase_parent_class)->get_property (object, prop_id, value, pspec);
+      return;
+    }
   GST_OBJECT_LOCK (self);
   switch (prop_id)
     {
     case PROP_TIME_CONSTANT:
       g_value_set_double (value, self->time_constant);
       break;
-    case PROP_INTERVAL:
-      g_value_set_uint64 (value, self->interval);
-      break;
     case PROP_SCOPE_POINTS:
       g_value_set_uint (value, self->scope_points);
-      break;
-    case PROP_POST_MESSAGES:
-      g_value_set_boolean (value, self->post_messages);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -320,20 +210,19 @@ lq_gst_phase_set_property (GObject      *object,
 {
   LqGstPhase *self = LQ_GST_PHASE (object);
 
+  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
+    {
+      G_OBJECT_CLASS (lq_gst_phase_parent_class)->set_property (object, prop_id, value, pspec);
+      return;
+    }
   GST_OBJECT_LOCK (self);
   switch (prop_id)
     {
     case PROP_TIME_CONSTANT:
       self->time_constant = g_value_get_double (value);
       break;
-    case PROP_INTERVAL:
-      self->interval = g_value_get_uint64 (value);
-      break;
     case PROP_SCOPE_POINTS:
       self->scope_points = g_value_get_uint (value);
-      break;
-    case PROP_POST_MESSAGES:
-      self->post_messages = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -346,10 +235,8 @@ lq_gst_phase_class_init (LqGstPhaseClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
-  GstAudioFilterClass *filter_class = GST_AUDIO_FILTER_CLASS (klass);
+  LqAudioAnalyzerClass *analyzer_class = LQ_AUDIO_ANALYZER_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS;
-  g_autoptr(GstCaps) caps = gst_caps_from_string (ALLOWED_CAPS);
 
   GST_DEBUG_CATEGORY_INIT (lq_gst_phase_debug, "lqphase", 0, "Lacquer correlation and goniometer");
 
@@ -357,14 +244,14 @@ lq_gst_phase_class_init (LqGstPhaseClass *klass)
   object_class->get_property = lq_gst_phase_get_property;
   object_class->set_property = lq_gst_phase_set_property;
 
-  trans_class->transform_ip = GST_DEBUG_FUNCPTR (lq_gst_phase_transform_ip);
-  trans_class->transform_ip_on_passthrough = TRUE;
-  trans_class->passthrough_on_same_caps = TRUE;
-  trans_class->sink_event = GST_DEBUG_FUNCPTR (lq_gst_phase_sink_event);
-  trans_class->start = GST_DEBUG_FUNCPTR (lq_gst_phase_start);
-  filter_class->setup = GST_DEBUG_FUNCPTR (lq_gst_phase_setup);
+  analyzer_class->message_name = "lqphase";
+  analyzer_class->setup = lq_gst_phase_setup;
+  analyzer_class->sync = lq_gst_phase_sync;
+  analyzer_class->analyze = lq_gst_phase_analyze;
+  analyzer_class->fill_message = lq_gst_phase_fill_message;
+  analyzer_class->reset = lq_gst_phase_reset;
 
-  gst_audio_filter_class_add_pad_templates (filter_class, caps);
+  lq_audio_analyzer_class_add_pad_templates (analyzer_class, 384000, 2);
   gst_element_class_set_static_metadata (element_class, "Lacquer phase meter",
                                          "Filter/Analyzer/Audio",
                                          "Posts phase correlation, mid/side levels and goniometer points",
@@ -374,16 +261,12 @@ lq_gst_phase_class_init (LqGstPhaseClass *klass)
     g_param_spec_double ("time-constant", "Time constant",
                          "Averaging time constant of the correlation and the levels in ms",
                          1.0, 60000.0, DEFAULT_TIME_CONSTANT, flags | GST_PARAM_CONTROLLABLE);
-  properties[PROP_INTERVAL] =
-    g_param_spec_uint64 ("interval", "Interval", "Time between messages in ns",
-                         GST_MSECOND, GST_SECOND * 10, DEFAULT_INTERVAL, flags);
+  properties[PROP_INTERVAL] = lq_audio_analyzer_param_spec_interval (GST_MSECOND, DEFAULT_INTERVAL);
   properties[PROP_SCOPE_POINTS] =
     g_param_spec_uint ("scope-points", "Scope points",
                        "Most goniometer (L, R) pairs per message (0: none)",
                        0, LQ_CORRELATION_SCOPE_POINTS, DEFAULT_SCOPE_POINTS, flags);
-  properties[PROP_POST_MESSAGES] =
-    g_param_spec_boolean ("post-messages", "Post messages", "Post the messages on the bus",
-                          TRUE, flags);
+  properties[PROP_POST_MESSAGES] = lq_audio_analyzer_param_spec_post_messages ("Post the messages on the bus");
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -391,9 +274,5 @@ static void
 lq_gst_phase_init (LqGstPhase *self)
 {
   self->time_constant = DEFAULT_TIME_CONSTANT;
-  self->interval = DEFAULT_INTERVAL;
   self->scope_points = DEFAULT_SCOPE_POINTS;
-  self->post_messages = TRUE;
-  self->interval_start = GST_CLOCK_TIME_NONE;
-  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
 }

@@ -56,7 +56,7 @@
 
 struct _LqGstSpectrum
 {
-  GstAudioFilter parent_instance;
+  LqAudioAnalyzer parent_instance;
 
   /* Properties (GST_OBJECT_LOCK) */
   guint fft_size;             /* power of two, 1024..32768 */
@@ -66,17 +66,13 @@ struct _LqGstSpectrum
   double averaging;           /* time constant in ms, 0 = off */
   double peak_hold;           /* ms a peak holds before falling */
   double peak_decay;          /* dB/s a peak falls after the hold, 0 = never */
-  guint64 interval;           /* ns between messages */
   guint n_points;             /* grid points (at the next caps) */
   double min_frequency;       /* Hz, lowest grid point (at the next caps) */
   double max_frequency;       /* Hz, highest grid point (at the next caps; <= rate / 2) */
-  gboolean post_messages;     /* post the messages at all */
   gboolean reset_peaks;       /* lq_gst_spectrum_reset_peaks() asked for it */
 
   /* Streaming state (streaming thread only) */
   LqSpectrum *kernel;        /* NULL before caps */
-  guint rate;                /* Hz */
-  guint channels;            /* 1 or 2 */
   GBytes *frequencies;       /* the grid, shared by the messages */
   guint fft_applied;         /* settings last copied into the kernel ... */
   LqGstSpectrumWindow window_applied;
@@ -85,13 +81,10 @@ struct _LqGstSpectrum
   double averaging_applied;
   double hold_applied;
   double decay_applied;
-  guint64 interval_frames;   /* frames per message interval */
-  guint64 interval_done;     /* frames analysed in the current interval */
-  GstClockTime interval_start; /* timestamp of the current interval's first frame */
   guint64 frames_posted;     /* kernel FFT frame count at the last message */
 };
 
-G_DEFINE_FINAL_TYPE (LqGstSpectrum, lq_gst_spectrum, GST_TYPE_AUDIO_FILTER)
+G_DEFINE_FINAL_TYPE (LqGstSpectrum, lq_gst_spectrum, LQ_TYPE_AUDIO_ANALYZER)
 
 GST_ELEMENT_REGISTER_DEFINE (lqspectrum, "lqspectrum", GST_RANK_NONE, LQ_TYPE_GST_SPECTRUM);
 
@@ -116,10 +109,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-#define ALLOWED_CAPS \
-  "audio/x-raw, format = (string) " GST_AUDIO_NE (F32) ", rate = (int) [ 8000, 384000 ], " \
-  "channels = (int) [ 1, 2 ], layout = (string) interleaved"
 
 GType
 lq_gst_spectrum_window_get_type (void)
@@ -149,12 +138,12 @@ valid_fft_size (guint size)
 
 /* Copies the properties into the kernel, calling only the setters whose value changed. */
 static void
-sync_kernel (LqGstSpectrum *self)
+lq_gst_spectrum_sync (LqAudioAnalyzer *analyzer)
 {
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (analyzer);
   guint fft;
   LqGstSpectrumWindow window;
   double overlap, smoothing, averaging, hold, decay;
-  guint64 interval;
   gboolean reset_peaks;
 
   GST_OBJECT_LOCK (self);
@@ -165,7 +154,6 @@ sync_kernel (LqGstSpectrum *self)
   averaging = self->averaging;
   hold = self->peak_hold;
   decay = self->peak_decay;
-  interval = self->interval;
   reset_peaks = self->reset_peaks;
   self->reset_peaks = FALSE;
   GST_OBJECT_UNLOCK (self);
@@ -189,80 +177,16 @@ sync_kernel (LqGstSpectrum *self)
   self->averaging_applied = averaging;
   self->hold_applied = hold;
   self->decay_applied = decay;
-  self->interval_frames = MAX (1, gst_util_uint64_scale_round (interval, self->rate, GST_SECOND));
   if (reset_peaks)
     lq_spectrum_reset_peaks (self->kernel);
 }
 
-static void
-reset_stream (LqGstSpectrum *self)
-{
-  if (self->kernel != NULL)
-    {
-      lq_spectrum_reset (self->kernel);
-      self->frames_posted = 0;
-    }
-  self->interval_done = 0;
-  self->interval_start = GST_CLOCK_TIME_NONE;
-}
-
-/* Time of frame `offset` of a buffer stamped `pts`, counted in frames from the buffer's
- * first sample (so that consecutive buffers give exact, gap-free times). */
-static GstClockTime
-frame_time (LqGstSpectrum *self,
-            GstClockTime   pts,
-            guint64        offset)
-{
-  guint64 first;
-
-  if (!GST_CLOCK_TIME_IS_VALID (pts))
-    return GST_CLOCK_TIME_NONE;
-  first = gst_util_uint64_scale_round (pts, self->rate, GST_SECOND);
-  return gst_util_uint64_scale_int_round (first + offset, GST_SECOND, self->rate);
-}
-
-static GstMessage *
-make_message (LqGstSpectrum *self,
-              GstClockTime   endtime)
-{
-  GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
-  guint n = lq_spectrum_get_n_points (self->kernel);
-  GstClockTime start = self->interval_start;
-  GstClockTime duration = GST_CLOCK_TIME_NONE;
-  GstClockTime stream_time = GST_CLOCK_TIME_NONE, running_time = GST_CLOCK_TIME_NONE;
-  g_autoptr(GBytes) magnitude = g_bytes_new (lq_spectrum_get_levels (self->kernel), n * sizeof (float));
-  g_autoptr(GBytes) peak = g_bytes_new (lq_spectrum_get_peaks (self->kernel), n * sizeof (float));
-  GstStructure *s;
-
-  if (GST_CLOCK_TIME_IS_VALID (start))
-    {
-      duration = endtime - start;
-      stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, start);
-      running_time = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME, start);
-    }
-  s = gst_structure_new ("lqspectrum",
-                         "timestamp", G_TYPE_UINT64, start,
-                         "stream-time", G_TYPE_UINT64, stream_time,
-                         "running-time", G_TYPE_UINT64, running_time,
-                         "duration", G_TYPE_UINT64, duration,
-                         "endtime", G_TYPE_UINT64, endtime,
-                         "rate", G_TYPE_UINT, self->rate,
-                         "fft-size", G_TYPE_UINT, lq_spectrum_get_fft_size (self->kernel),
-                         "n-points", G_TYPE_UINT, n,
-                         "frequencies", G_TYPE_BYTES, self->frequencies,
-                         "magnitude", G_TYPE_BYTES, magnitude,
-                         "peak", G_TYPE_BYTES, peak,
-                         NULL);
-  return gst_message_new_element (GST_OBJECT (self), s);
-}
-
 static gboolean
-lq_gst_spectrum_setup (GstAudioFilter     *filter,
-                       const GstAudioInfo *info)
+lq_gst_spectrum_setup (LqAudioAnalyzer *analyzer,
+                       guint            rate,
+                       guint            channels)
 {
-  LqGstSpectrum *self = LQ_GST_SPECTRUM (filter);
-  guint rate = GST_AUDIO_INFO_RATE (info);
-  guint channels = GST_AUDIO_INFO_CHANNELS (info);
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (analyzer);
   guint n_points;
   double f_min, f_max;
   LqSpectrum *kernel;
@@ -284,10 +208,8 @@ lq_gst_spectrum_setup (GstAudioFilter     *filter,
   g_clear_pointer (&self->kernel, lq_spectrum_free);
   g_clear_pointer (&self->frequencies, g_bytes_unref);
   self->kernel = kernel;
-  self->rate = rate;
-  self->channels = channels;
   self->frequencies = g_bytes_new (lq_spectrum_get_frequencies (kernel), n_points * sizeof (float));
-  /* The kernel starts from its own defaults: apply every property. */
+  /* The kernel starts from its own defaults: the first sync applies every property. */
   self->fft_applied = lq_spectrum_get_fft_size (kernel);
   self->window_applied = (LqGstSpectrumWindow) LQ_SPECTRUM_WINDOW_BLACKMAN_HARRIS;
   self->overlap_applied = 0.75;
@@ -295,82 +217,52 @@ lq_gst_spectrum_setup (GstAudioFilter     *filter,
   self->averaging_applied = 0.0;
   self->hold_applied = -1.0;
   self->decay_applied = -1.0;
-  sync_kernel (self);
-  reset_stream (self);
   return TRUE;
 }
 
-static GstFlowReturn
-lq_gst_spectrum_transform_ip (GstBaseTransform *trans,
-                              GstBuffer        *buf)
+static void
+lq_gst_spectrum_analyze (LqAudioAnalyzer *analyzer,
+                         const float     *data,
+                         gsize            frames)
 {
-  LqGstSpectrum *self = LQ_GST_SPECTRUM (trans);
-  GstClockTime pts = GST_BUFFER_PTS (buf);
-  gboolean post;
-  GstMapInfo map;
-  const float *data;
-  guint64 frames, done = 0;
-
-  if (self->kernel == NULL)
-    return GST_FLOW_NOT_NEGOTIATED;
-
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    {
-      GstClockTime stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
-      if (GST_CLOCK_TIME_IS_VALID (stream_time))
-        gst_object_sync_values (GST_OBJECT (self), stream_time);
-    }
-  sync_kernel (self);
-  GST_OBJECT_LOCK (self);
-  post = self->post_messages;
-  GST_OBJECT_UNLOCK (self);
-
-  if (!gst_buffer_map (buf, &map, GST_MAP_READ))
-    return GST_FLOW_ERROR;
-  frames = map.size / (self->channels * sizeof (float));
-  data = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) ? NULL : (const float *) map.data;
-
-  while (done < frames)
-    {
-      guint64 todo = MIN (frames - done, self->interval_frames - self->interval_done);
-
-      if (self->interval_done == 0)
-        self->interval_start = frame_time (self, pts, done);
-      lq_spectrum_process (self->kernel, data ? data + done * self->channels : NULL, todo);
-      done += todo;
-      self->interval_done += todo;
-
-      if (self->interval_done >= self->interval_frames)
-        {
-          guint64 n_frames = lq_spectrum_get_n_frames (self->kernel);
-          GstClockTime endtime = frame_time (self, pts, done);
-
-          if (post && n_frames != self->frames_posted)
-            gst_element_post_message (GST_ELEMENT (self), make_message (self, endtime));
-          self->frames_posted = n_frames;
-          self->interval_done = 0;
-        }
-    }
-  gst_buffer_unmap (buf, &map);
-  return GST_FLOW_OK;
+  lq_spectrum_process (LQ_GST_SPECTRUM (analyzer)->kernel, data, frames);
 }
 
+/* Posts only when an FFT frame was analysed since the last message. */
 static gboolean
-lq_gst_spectrum_sink_event (GstBaseTransform *trans,
-                            GstEvent         *event)
+lq_gst_spectrum_fill_message (LqAudioAnalyzer *analyzer,
+                              GstStructure    *s)
 {
-  LqGstSpectrum *self = LQ_GST_SPECTRUM (trans);
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (analyzer);
+  guint64 n_frames = lq_spectrum_get_n_frames (self->kernel);
+  gboolean fresh = n_frames != self->frames_posted;
+  guint n = lq_spectrum_get_n_points (self->kernel);
+  g_autoptr(GBytes) magnitude = NULL;
+  g_autoptr(GBytes) peak = NULL;
 
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
-    reset_stream (self);
-  return GST_BASE_TRANSFORM_CLASS (lq_gst_spectrum_parent_class)->sink_event (trans, event);
-}
-
-static gboolean
-lq_gst_spectrum_start (GstBaseTransform *trans)
-{
-  reset_stream (LQ_GST_SPECTRUM (trans));
+  self->frames_posted = n_frames;
+  if (s == NULL || !fresh)
+    return FALSE;
+  magnitude = g_bytes_new (lq_spectrum_get_levels (self->kernel), n * sizeof (float));
+  peak = g_bytes_new (lq_spectrum_get_peaks (self->kernel), n * sizeof (float));
+  gst_structure_set (s,
+                     "rate", G_TYPE_UINT, lq_audio_analyzer_get_rate (analyzer),
+                     "fft-size", G_TYPE_UINT, lq_spectrum_get_fft_size (self->kernel),
+                     "n-points", G_TYPE_UINT, n,
+                     "frequencies", G_TYPE_BYTES, self->frequencies,
+                     "magnitude", G_TYPE_BYTES, magnitude,
+                     "peak", G_TYPE_BYTES, peak,
+                     NULL);
   return TRUE;
+}
+
+static void
+lq_gst_spectrum_reset (LqAudioAnalyzer *analyzer)
+{
+  LqGstSpectrum *self = LQ_GST_SPECTRUM (analyzer);
+
+  lq_spectrum_reset (self->kernel);
+  self->frames_posted = 0;
 }
 
 static void
@@ -392,6 +284,11 @@ lq_gst_spectrum_get_property (GObject    *object,
 {
   LqGstSpectrum *self = LQ_GST_SPECTRUM (object);
 
+  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
+    {
+      G_OBJECT_CLASS (lq_gst_spectrum_parent_class)->get_property (object, prop_id, value, pspec);
+      return;
+    }
   GST_OBJECT_LOCK (self);
   switch (prop_id)
     {
@@ -416,9 +313,6 @@ lq_gst_spectrum_get_property (GObject    *object,
     case PROP_PEAK_DECAY:
       g_value_set_double (value, self->peak_decay);
       break;
-    case PROP_INTERVAL:
-      g_value_set_uint64 (value, self->interval);
-      break;
     case PROP_N_POINTS:
       g_value_set_uint (value, self->n_points);
       break;
@@ -427,9 +321,6 @@ lq_gst_spectrum_get_property (GObject    *object,
       break;
     case PROP_MAX_FREQUENCY:
       g_value_set_double (value, self->max_frequency);
-      break;
-    case PROP_POST_MESSAGES:
-      g_value_set_boolean (value, self->post_messages);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -445,6 +336,11 @@ lq_gst_spectrum_set_property (GObject      *object,
 {
   LqGstSpectrum *self = LQ_GST_SPECTRUM (object);
 
+  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
+    {
+      G_OBJECT_CLASS (lq_gst_spectrum_parent_class)->set_property (object, prop_id, value, pspec);
+      return;
+    }
   GST_OBJECT_LOCK (self);
   switch (prop_id)
     {
@@ -469,9 +365,6 @@ lq_gst_spectrum_set_property (GObject      *object,
     case PROP_PEAK_DECAY:
       self->peak_decay = g_value_get_double (value);
       break;
-    case PROP_INTERVAL:
-      self->interval = g_value_get_uint64 (value);
-      break;
     case PROP_N_POINTS:
       self->n_points = g_value_get_uint (value);
       break;
@@ -480,9 +373,6 @@ lq_gst_spectrum_set_property (GObject      *object,
       break;
     case PROP_MAX_FREQUENCY:
       self->max_frequency = g_value_get_double (value);
-      break;
-    case PROP_POST_MESSAGES:
-      self->post_messages = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -495,11 +385,9 @@ lq_gst_spectrum_class_init (LqGstSpectrumClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
-  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
-  GstAudioFilterClass *filter_class = GST_AUDIO_FILTER_CLASS (klass);
+  LqAudioAnalyzerClass *analyzer_class = LQ_AUDIO_ANALYZER_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS;
   const GParamFlags ready = G_PARAM_READWRITE | GST_PARAM_MUTABLE_READY | G_PARAM_STATIC_STRINGS;
-  g_autoptr(GstCaps) caps = gst_caps_from_string (ALLOWED_CAPS);
 
   GST_DEBUG_CATEGORY_INIT (lq_gst_spectrum_debug, "lqspectrum", 0, "Lacquer spectrum analyzer");
 
@@ -507,14 +395,14 @@ lq_gst_spectrum_class_init (LqGstSpectrumClass *klass)
   object_class->get_property = lq_gst_spectrum_get_property;
   object_class->set_property = lq_gst_spectrum_set_property;
 
-  trans_class->transform_ip = GST_DEBUG_FUNCPTR (lq_gst_spectrum_transform_ip);
-  trans_class->transform_ip_on_passthrough = TRUE;
-  trans_class->passthrough_on_same_caps = TRUE;
-  trans_class->sink_event = GST_DEBUG_FUNCPTR (lq_gst_spectrum_sink_event);
-  trans_class->start = GST_DEBUG_FUNCPTR (lq_gst_spectrum_start);
-  filter_class->setup = GST_DEBUG_FUNCPTR (lq_gst_spectrum_setup);
+  analyzer_class->message_name = "lqspectrum";
+  analyzer_class->setup = lq_gst_spectrum_setup;
+  analyzer_class->sync = lq_gst_spectrum_sync;
+  analyzer_class->analyze = lq_gst_spectrum_analyze;
+  analyzer_class->fill_message = lq_gst_spectrum_fill_message;
+  analyzer_class->reset = lq_gst_spectrum_reset;
 
-  gst_audio_filter_class_add_pad_templates (filter_class, caps);
+  lq_audio_analyzer_class_add_pad_templates (analyzer_class, 384000, 2);
   gst_element_class_set_static_metadata (element_class, "Lacquer spectrum analyzer",
                                          "Filter/Analyzer/Audio",
                                          "Posts the spectrum on a log-frequency grid, with "
@@ -546,9 +434,7 @@ lq_gst_spectrum_class_init (LqGstSpectrumClass *klass)
     g_param_spec_double ("peak-decay", "Peak decay",
                          "Fall rate of held peaks in dB/s (0: peaks never fall)",
                          0.0, 1000.0, DEFAULT_PEAK_DECAY, flags | GST_PARAM_CONTROLLABLE);
-  properties[PROP_INTERVAL] =
-    g_param_spec_uint64 ("interval", "Interval", "Time between messages in ns",
-                         GST_MSECOND, GST_SECOND * 10, DEFAULT_INTERVAL, flags);
+  properties[PROP_INTERVAL] = lq_audio_analyzer_param_spec_interval (GST_MSECOND, DEFAULT_INTERVAL);
   properties[PROP_N_POINTS] =
     g_param_spec_uint ("n-points", "Points", "Points of the log-frequency grid",
                        2, 8192, DEFAULT_N_POINTS, ready);
@@ -560,8 +446,7 @@ lq_gst_spectrum_class_init (LqGstSpectrumClass *klass)
                          "Highest grid frequency in Hz (at most half the sample rate)",
                          2.0, 192000.0, DEFAULT_MAX_FREQUENCY, ready);
   properties[PROP_POST_MESSAGES] =
-    g_param_spec_boolean ("post-messages", "Post messages", "Post the spectrum messages on the bus",
-                          TRUE, flags);
+    lq_audio_analyzer_param_spec_post_messages ("Post the spectrum messages on the bus");
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_SPECTRUM_WINDOW, 0);
@@ -577,13 +462,9 @@ lq_gst_spectrum_init (LqGstSpectrum *self)
   self->averaging = DEFAULT_AVERAGING;
   self->peak_hold = DEFAULT_PEAK_HOLD;
   self->peak_decay = DEFAULT_PEAK_DECAY;
-  self->interval = DEFAULT_INTERVAL;
   self->n_points = DEFAULT_N_POINTS;
   self->min_frequency = DEFAULT_MIN_FREQUENCY;
   self->max_frequency = DEFAULT_MAX_FREQUENCY;
-  self->post_messages = TRUE;
-  self->interval_start = GST_CLOCK_TIME_NONE;
-  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
 }
 
 /**

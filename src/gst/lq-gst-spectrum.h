@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gst/audio/gstaudiofilter.h>
 #include <gst/gst.h>
 
+#include "lq-audio-analyzer.h"
 #include "lq-spectrum.h"
 
 G_BEGIN_DECLS
@@ -26,7 +26,7 @@ GType lq_gst_spectrum_window_get_type (void);
 
 #define LQ_TYPE_GST_SPECTRUM (lq_gst_spectrum_get_type ())
 
-G_DECLARE_FINAL_TYPE (LqGstSpectrum, lq_gst_spectrum, LQ, GST_SPECTRUM, GstAudioFilter)
+G_DECLARE_FINAL_TYPE (LqGstSpectrum, lq_gst_spectrum, LQ, GST_SPECTRUM, LqAudioAnalyzer)
 
 GST_ELEMENT_REGISTER_DECLARE (lqspectrum);
 
