@@ -428,6 +428,97 @@ lq_album_layout_get_serial (LqAlbumLayout *self)
   return self->serial;
 }
 
+/* ---- The stretch of the album a view shows ---- */
+
+/* Returns: the samples shown, at least 1 */
+double
+lq_view_range_get_length (const LqViewRange *range)
+{
+  return (double) MAX (range->end - range->start, 1);
+}
+
+/* Returns: the x of @sample in a view @width pixels wide (outside [0, width] when not shown) */
+double
+lq_view_range_sample_to_x (const LqViewRange *range,
+                           guint64            sample,
+                           double             width)
+{
+  return ((double) sample - (double) range->start) * width / lq_view_range_get_length (range);
+}
+
+/* Returns: the sample at @x, within the album of @length samples */
+guint64
+lq_view_range_x_to_sample (const LqViewRange *range,
+                           double             x,
+                           double             width,
+                           guint64            length)
+{
+  double s = range->start + x / MAX (width, 1) * lq_view_range_get_length (range);
+
+  return (guint64) CLAMP (s, 0.0, (double) length);
+}
+
+/* Returns: the pixel column of @sample (a playhead), G_MININT when it is not in view */
+int
+lq_view_range_column (const LqViewRange *range,
+                      guint64            sample,
+                      double             width)
+{
+  if (sample < range->start || sample > range->end)
+    return G_MININT;
+  return (int) floor (lq_view_range_sample_to_x (range, sample, width));
+}
+
+/**
+ * lq_view_range_set:
+ * @length: the album's length
+ * @min_length: the deepest zoom, in samples across the view
+ *
+ * Shows [@start, @end), kept within the album and no shorter than @min_length (an empty
+ * range, @end <= @start, shows the whole album).
+ */
+void
+lq_view_range_set (LqViewRange *range,
+                   guint64      start,
+                   guint64      end,
+                   guint64      length,
+                   guint64      min_length)
+{
+  if (length == 0)
+    start = end = 0;
+  else
+    {
+      guint64 len = end > start ? end - start : length;
+
+      len = CLAMP (len, MIN (min_length, length), length);
+      start = MIN (start, length - len);
+      end = start + len;
+    }
+  range->start = start;
+  range->end = end;
+  range->fit = start == 0 && end >= length;
+}
+
+/* Zooms by @factor (the new length over the current) keeping the sample under @anchor_x. */
+void
+lq_view_range_zoom (LqViewRange *range,
+                    double       factor,
+                    double       anchor_x,
+                    double       width,
+                    guint64      length,
+                    guint64      min_length)
+{
+  double anchor, len, start;
+
+  if (length == 0)
+    return;
+  width = MAX (width, 1);
+  anchor = range->start + anchor_x / width * lq_view_range_get_length (range);
+  len = CLAMP (lq_view_range_get_length (range) * factor, (double) MIN (min_length, length), (double) length);
+  start = CLAMP (anchor - anchor_x / width * len, 0.0, (double) length - len);
+  lq_view_range_set (range, (guint64) llround (start), (guint64) llround (start + len), length, min_length);
+}
+
 /* ---- Zoom and scroll gestures of the views ---- */
 
 typedef struct

@@ -61,6 +61,40 @@ double            lq_placement_fades_envelope    (const LqPlacementFades *fades,
 guint             lq_album_layout_get_serial     (LqAlbumLayout *self);
 
 /*
+ * The stretch of the album a view shows, [start, end), mapped onto the view's width: the
+ * geometry the album's views (the timeline, the waveform view) share.
+ */
+typedef struct
+{
+  guint64 start;  /* first sample shown */
+  guint64 end;    /* the sample after the last shown */
+  gboolean fit;   /* the whole album shows (the view follows the album's length) */
+} LqViewRange;
+
+double   lq_view_range_get_length        (const LqViewRange *range);
+double   lq_view_range_sample_to_x       (const LqViewRange *range,
+                                          guint64            sample,
+                                          double             width);
+guint64  lq_view_range_x_to_sample       (const LqViewRange *range,
+                                          double             x,
+                                          double             width,
+                                          guint64            length);
+int      lq_view_range_column            (const LqViewRange *range,
+                                          guint64            sample,
+                                          double             width);
+void     lq_view_range_set               (LqViewRange       *range,
+                                          guint64            start,
+                                          guint64            end,
+                                          guint64            length,
+                                          guint64            min_length);
+void     lq_view_range_zoom              (LqViewRange       *range,
+                                          double             factor,
+                                          double             anchor_x,
+                                          double             width,
+                                          guint64            length,
+                                          guint64            min_length);
+
+/*
  * The zoom and scroll gestures the album's views share (the timeline, the waveform view):
  * Ctrl+scroll zooms around the pointer (1.2 times a wheel step), a pinch zooms around the
  * fingers, and plain scrolling moves the view (a tenth of its width a wheel step, or the

@@ -51,9 +51,7 @@ struct _LqTimeline
   LqAlbumLayout *layout;     /* the album shown */
   LqHistory *history;        /* where fade edits go (NULL: set directly) */
 
-  gboolean fit;              /* the view shows the whole album */
-  guint64 view_start;        /* first sample shown */
-  guint64 view_end;          /* sample after the last shown */
+  LqViewRange view;          /* the part of the album shown */
   guint64 position;          /* playhead */
   guint64 loop_start;        /* loop region; end <= start: none */
   guint64 loop_end;
@@ -110,12 +108,6 @@ static const struct
 
 /* ---- Geometry ---- */
 
-static double
-view_length (LqTimeline *self)
-{
-  return (double) MAX (self->view_end - self->view_start, 1);
-}
-
 static guint64
 album_length (LqTimeline *self)
 {
@@ -127,20 +119,15 @@ lq_timeline_sample_to_x (LqTimeline *self,
                          guint64     sample)
 {
   g_return_val_if_fail (LQ_IS_TIMELINE (self), 0.0);
-  return ((double) sample - (double) self->view_start) * gtk_widget_get_width (GTK_WIDGET (self)) / view_length (self);
+  return lq_view_range_sample_to_x (&self->view, sample, gtk_widget_get_width (GTK_WIDGET (self)));
 }
 
 guint64
 lq_timeline_x_to_sample (LqTimeline *self,
                          double      x)
 {
-  double width, s;
-
   g_return_val_if_fail (LQ_IS_TIMELINE (self), 0);
-
-  width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-  s = self->view_start + x / width * view_length (self);
-  return (guint64) CLAMP (s, 0.0, (double) album_length (self));
+  return lq_view_range_x_to_sample (&self->view, x, gtk_widget_get_width (GTK_WIDGET (self)), album_length (self));
 }
 
 static void
@@ -156,27 +143,18 @@ lane_geometry (LqTimeline *self,
   *height = MAX (h, 8);
 }
 
+static guint64
+min_view_length (LqTimeline *self)
+{
+  return (guint64) (MAX (gtk_widget_get_width (GTK_WIDGET (self)), 100) * MIN_SAMPLES_PER_PIXEL);
+}
+
 static void
 update_view (LqTimeline *self,
              guint64     start,
              guint64     end)
 {
-  guint64 length = album_length (self);
-  guint64 min_len = (guint64) (MAX (gtk_widget_get_width (GTK_WIDGET (self)), 100) * MIN_SAMPLES_PER_PIXEL);
-
-  if (length == 0)
-    start = end = 0;
-  else
-    {
-      guint64 len = end > start ? end - start : length;
-
-      len = CLAMP (len, MIN (min_len, length), length);
-      start = MIN (start, length - len);
-      end = start + len;
-    }
-  self->view_start = start;
-  self->view_end = end;
-  self->fit = start == 0 && end >= length;
+  lq_view_range_set (&self->view, start, end, album_length (self), min_view_length (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -418,9 +396,9 @@ draw_ruler (LqTimeline    *self,
             int            width)
 {
   guint rate = lq_album_layout_get_sequence (self->layout)->rate;
-  double spp = view_length (self) / rate / MAX (width, 1);
+  double spp = lq_view_range_get_length (&self->view) / rate / MAX (width, 1);
   static const double steps[] = { 0.1, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800 };
-  double step = 3600, t0 = (double) self->view_start / rate, t1 = (double) self->view_end / rate;
+  double step = 3600, t0 = (double) self->view.start / rate, t1 = (double) self->view.end / rate;
   GdkRGBA tick = *fg, text = *fg;
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -636,17 +614,17 @@ lq_timeline_snapshot (GtkWidget   *widget,
 
   if (self->layout == NULL || album_length (self) == 0 || width <= 0 || height <= 0)
     return;
-  if (self->fit && self->view_end != album_length (self))
+  if (self->view.fit && self->view.end != album_length (self))
     {
       /* The album changed length since the last allocation: still the whole album. */
-      self->view_start = 0;
-      self->view_end = album_length (self);
+      self->view.start = 0;
+      self->view.end = album_length (self);
     }
 
   key.width = width;
   key.height = height;
-  key.view_start = self->view_start;
-  key.view_end = self->view_end;
+  key.view_start = self->view.start;
+  key.view_end = self->view.end;
   key.serial = lq_album_layout_get_serial (self->layout);
   key.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   key.selected = self->selected;
@@ -673,7 +651,7 @@ lq_timeline_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (floor (x0), 0, 1, height));
       gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (floor (x1), 0, 1, height));
     }
-  if (self->position >= self->view_start && self->position <= self->view_end)
+  if (self->position >= self->view.start && self->position <= self->view.end)
     {
       double x = floor (lq_timeline_sample_to_x (self, self->position));
 
@@ -980,8 +958,8 @@ gestures_get_view (GtkWidget *widget,
 {
   LqTimeline *self = LQ_TIMELINE (widget);
 
-  *start = self->view_start;
-  *end = self->view_end;
+  *start = self->view.start;
+  *end = self->view.end;
   *length = album_length (self);
 }
 
@@ -1087,10 +1065,10 @@ layout_changed_cb (LqTimeline    *self,
                    gboolean        audible,
                    LqAlbumLayout  *layout)
 {
-  if (self->fit)
+  if (self->view.fit)
     update_view (self, 0, album_length (self));
   else
-    update_view (self, self->view_start, self->view_end);
+    update_view (self, self->view.start, self->view.end);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (audible)
     update_accessible (self);
@@ -1110,10 +1088,10 @@ lq_timeline_size_allocate (GtkWidget *widget,
 {
   LqTimeline *self = LQ_TIMELINE (widget);
 
-  if (self->fit)
+  if (self->view.fit)
     update_view (self, 0, album_length (self));
   else
-    update_view (self, self->view_start, self->view_end);
+    update_view (self, self->view.start, self->view.end);
   if (self->popover != NULL)
     gtk_popover_present (GTK_POPOVER (self->popover));
 }
@@ -1244,7 +1222,7 @@ lq_timeline_init (LqTimeline *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
-  self->fit = TRUE;
+  self->view.fit = TRUE;
   self->selected = -1;
   self->playing = -1;
   self->show_processed = TRUE;
@@ -1312,7 +1290,7 @@ lq_timeline_set_layout (LqTimeline    *self,
   g_set_object (&self->layout, layout);
   if (layout != NULL)
     g_signal_connect_object (layout, "changed", G_CALLBACK (layout_changed_cb), self, G_CONNECT_SWAPPED);
-  self->fit = TRUE;
+  self->view.fit = TRUE;
   g_clear_pointer (&self->node, gsk_render_node_unref);
   update_view (self, 0, album_length (self));
 }
@@ -1336,9 +1314,7 @@ static int
 playhead_column (LqTimeline *self,
                  guint64     position)
 {
-  if (position < self->view_start || position > self->view_end)
-    return G_MININT;
-  return (int) floor (lq_timeline_sample_to_x (self, position));
+  return lq_view_range_column (&self->view, position, gtk_widget_get_width (GTK_WIDGET (self)));
 }
 
 void
@@ -1451,18 +1427,11 @@ lq_timeline_zoom (LqTimeline *self,
                   double      factor,
                   double      anchor_x)
 {
-  double width, anchor, len, start, length;
-
   g_return_if_fail (LQ_IS_TIMELINE (self));
 
-  length = (double) album_length (self);
-  if (length == 0)
-    return;
-  width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-  anchor = self->view_start + anchor_x / width * view_length (self);
-  len = CLAMP (view_length (self) * factor, MIN (width * MIN_SAMPLES_PER_PIXEL, length), length);
-  start = CLAMP (anchor - anchor_x / width * len, 0.0, length - len);
-  update_view (self, (guint64) llround (start), (guint64) llround (start + len));
+  lq_view_range_zoom (&self->view, factor, anchor_x, gtk_widget_get_width (GTK_WIDGET (self)), album_length (self),
+                      min_view_length (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -1476,14 +1445,14 @@ guint64
 lq_timeline_get_view_start (LqTimeline *self)
 {
   g_return_val_if_fail (LQ_IS_TIMELINE (self), 0);
-  return self->view_start;
+  return self->view.start;
 }
 
 guint64
 lq_timeline_get_view_end (LqTimeline *self)
 {
   g_return_val_if_fail (LQ_IS_TIMELINE (self), 0);
-  return self->view_end;
+  return self->view.end;
 }
 
 /**

@@ -41,9 +41,7 @@ struct _LqWaveformView
   guint rate;                /* album rate */
   guint channels;            /* lanes drawn: the most channels of any segment (1 or 2) */
 
-  gboolean fit;              /* the view shows the whole album (follows its length) */
-  guint64 view_start;        /* first sample shown */
-  guint64 view_end;          /* sample after the last shown */
+  LqViewRange view;          /* the part of the album shown */
 
   guint64 position;          /* playhead */
   guint64 loop_start;        /* loop region; end <= start: none */
@@ -258,32 +256,20 @@ lq_waveform_end_texture (cairo_t               *cr,
 
 /* ---- The view ---- */
 
-static double
-view_length (LqWaveformView *self)
-{
-  return (double) MAX (self->view_end - self->view_start, 1);
-}
-
 double
 lq_waveform_view_sample_to_x (LqWaveformView *self,
                               guint64         sample)
 {
   g_return_val_if_fail (LQ_IS_WAVEFORM_VIEW (self), 0.0);
-  return ((double) sample - (double) self->view_start) * gtk_widget_get_width (GTK_WIDGET (self)) / view_length (self);
+  return lq_view_range_sample_to_x (&self->view, sample, gtk_widget_get_width (GTK_WIDGET (self)));
 }
 
 guint64
 lq_waveform_view_x_to_sample (LqWaveformView *self,
                               double          x)
 {
-  double width;
-  double s;
-
   g_return_val_if_fail (LQ_IS_WAVEFORM_VIEW (self), 0);
-
-  width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-  s = self->view_start + x / width * view_length (self);
-  return (guint64) CLAMP (s, 0.0, (double) self->length);
+  return lq_view_range_x_to_sample (&self->view, x, gtk_widget_get_width (GTK_WIDGET (self)), self->length);
 }
 
 static guint64
@@ -297,24 +283,12 @@ update_view (LqWaveformView *self,
              guint64         start,
              guint64         end)
 {
-  guint64 old_start = self->view_start, old_end = self->view_end;
+  guint64 old_start = self->view.start, old_end = self->view.end;
 
-  if (self->length == 0)
-    start = end = 0;
-  else
-    {
-      guint64 len = end > start ? end - start : self->length;
-
-      len = CLAMP (len, MIN (min_view_length (self), self->length), self->length);
-      start = MIN (start, self->length - len);
-      end = start + len;
-    }
-  self->view_start = start;
-  self->view_end = end;
-  self->fit = start == 0 && end >= self->length;
-  if (old_start != start)
+  lq_view_range_set (&self->view, start, end, self->length, min_view_length (self));
+  if (old_start != self->view.start)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW_START]);
-  if (old_end != end)
+  if (old_end != self->view.end)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW_END]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -335,7 +309,7 @@ set_segments_internal (LqWaveformView *self,
                        guint64         length,
                        guint           rate)
 {
-  gboolean was_fit = self->fit || self->length == 0;
+  gboolean was_fit = self->view.fit || self->length == 0;
 
   g_array_unref (self->segments);
   self->segments = segments;
@@ -356,7 +330,7 @@ set_segments_internal (LqWaveformView *self,
   if (was_fit)
     update_view (self, 0, length);
   else
-    update_view (self, self->view_start, self->view_end);
+    update_view (self, self->view.start, self->view.end);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -409,10 +383,10 @@ draw_ruler (LqWaveformView *self,
             const GdkRGBA  *fg,
             int             width)
 {
-  double spp = view_length (self) / self->rate / MAX (width, 1);
+  double spp = lq_view_range_get_length (&self->view) / self->rate / MAX (width, 1);
   double step = pick_tick_step (spp, 90);
-  double t0 = (double) self->view_start / self->rate;
-  double t1 = (double) self->view_end / self->rate;
+  double t0 = (double) self->view.start / self->rate;
+  double t1 = (double) self->view.end / self->rate;
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   GdkRGBA tick = *fg, text = *fg;
   PangoAttrList *attrs = pango_attr_list_new ();
@@ -528,7 +502,7 @@ draw_segment_lane (LqWaveformView          *self,
   static const guint32 orange = 0xffff7800; /* GNOME orange 3 */
   guint64 seg_end = seg->start + seg->length;
   double yc = y_top + lane_height / 2, hh = lane_height / 2 - scale;
-  double spp = view_length (self) / canvas->width; /* samples per device pixel */
+  double spp = lq_view_range_get_length (&self->view) / canvas->width; /* samples per device pixel */
   int px0, px1, mark = (int) (MARK_HEIGHT * scale), prev = 0;
   guint64 a, b, src_a, src_b;
   float ceiling = powf (10.f, (float) self->ceiling_db / 20.f);
@@ -537,10 +511,10 @@ draw_segment_lane (LqWaveformView          *self,
   float *min, *max, *rms, *env;
   guint n;
 
-  if ((seg->peaks == NULL && !from_peaks) || seg_end <= self->view_start || seg->start >= self->view_end)
+  if ((seg->peaks == NULL && !from_peaks) || seg_end <= self->view.start || seg->start >= self->view.end)
     return;
-  px0 = (int) floor (((double) MAX (seg->start, self->view_start) - self->view_start) / spp);
-  px1 = (int) ceil (((double) MIN (seg_end, self->view_end) - self->view_start) / spp);
+  px0 = (int) floor (((double) MAX (seg->start, self->view.start) - self->view.start) / spp);
+  px1 = (int) ceil (((double) MIN (seg_end, self->view.end) - self->view.start) / spp);
   px0 = CLAMP (px0, 0, canvas->width);
   px1 = CLAMP (px1, 0, canvas->width);
   if (px1 <= px0)
@@ -550,8 +524,8 @@ draw_segment_lane (LqWaveformView          *self,
   n = px1 - px0;
 
   /* The album samples under these columns, clipped to the segment, in the cache's frames. */
-  a = CLAMP ((guint64) (self->view_start + px0 * spp), seg->start, seg_end);
-  b = CLAMP ((guint64) (self->view_start + px1 * spp), seg->start, seg_end);
+  a = CLAMP ((guint64) (self->view.start + px0 * spp), seg->start, seg_end);
+  b = CLAMP ((guint64) (self->view.start + px1 * spp), seg->start, seg_end);
   src_a = seg->source_start + (guint64) ((a - seg->start) * seg->source_ratio);
   src_b = seg->source_start + (guint64) ((b - seg->start) * seg->source_ratio);
 
@@ -770,8 +744,8 @@ lq_waveform_view_snapshot (GtkWidget   *widget,
 
   key.width = width;
   key.height = height;
-  key.view_start = self->view_start;
-  key.view_end = self->view_end;
+  key.view_start = self->view.start;
+  key.view_end = self->view.end;
   key.content_serial = self->content_serial;
   key.dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   key.selected = self->selected;
@@ -800,7 +774,7 @@ lq_waveform_view_snapshot (GtkWidget   *widget,
           gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (floor (x1), 0, 1, height));
         }
     }
-  if (self->position >= self->view_start && self->position <= self->view_end)
+  if (self->position >= self->view.start && self->position <= self->view.end)
     {
       double x = floor (lq_waveform_view_sample_to_x (self, self->position));
 
@@ -820,8 +794,8 @@ gestures_get_view (GtkWidget *widget,
 {
   LqWaveformView *self = LQ_WAVEFORM_VIEW (widget);
 
-  *start = self->view_start;
-  *end = self->view_end;
+  *start = self->view.start;
+  *end = self->view.end;
   *length = self->length;
 }
 
@@ -934,10 +908,10 @@ lq_waveform_view_size_allocate (GtkWidget *widget,
 {
   LqWaveformView *self = LQ_WAVEFORM_VIEW (widget);
 
-  if (self->fit)
+  if (self->view.fit)
     update_view (self, 0, self->length);
   else
-    update_view (self, self->view_start, self->view_end);
+    update_view (self, self->view.start, self->view.end);
 }
 
 static void
@@ -987,10 +961,10 @@ lq_waveform_view_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_VIEW_START:
-      g_value_set_uint64 (value, self->view_start);
+      g_value_set_uint64 (value, self->view.start);
       break;
     case PROP_VIEW_END:
-      g_value_set_uint64 (value, self->view_end);
+      g_value_set_uint64 (value, self->view.end);
       break;
     case PROP_LENGTH:
       g_value_set_uint64 (value, self->length);
@@ -1052,7 +1026,7 @@ lq_waveform_view_init (LqWaveformView *self)
   self->segments = g_array_new (FALSE, TRUE, sizeof (LqWaveformSegment));
   self->rate = 44100;
   self->channels = 1;
-  self->fit = TRUE;
+  self->view.fit = TRUE;
   self->selected = -1;
   self->ceiling_db = -1.0;
   self->show_processed = TRUE;
@@ -1099,7 +1073,7 @@ lq_waveform_view_set_layout (LqWaveformView *self,
   if (layout != NULL)
     {
       g_signal_connect_object (layout, "changed", G_CALLBACK (layout_changed_cb), self, G_CONNECT_SWAPPED);
-      self->fit = TRUE;
+      self->view.fit = TRUE;
       layout_changed_cb (self, FALSE, layout);
     }
 }
@@ -1157,14 +1131,14 @@ guint64
 lq_waveform_view_get_view_start (LqWaveformView *self)
 {
   g_return_val_if_fail (LQ_IS_WAVEFORM_VIEW (self), 0);
-  return self->view_start;
+  return self->view.start;
 }
 
 guint64
 lq_waveform_view_get_view_end (LqWaveformView *self)
 {
   g_return_val_if_fail (LQ_IS_WAVEFORM_VIEW (self), 0);
-  return self->view_end;
+  return self->view.end;
 }
 
 /**
@@ -1177,17 +1151,14 @@ lq_waveform_view_zoom (LqWaveformView *self,
                        double          factor,
                        double          anchor_x)
 {
-  double width, anchor, len, start;
+  LqViewRange zoomed;
 
   g_return_if_fail (LQ_IS_WAVEFORM_VIEW (self));
 
-  if (self->length == 0)
-    return;
-  width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
-  anchor = self->view_start + anchor_x / width * view_length (self);
-  len = CLAMP (view_length (self) * factor, (double) MIN (min_view_length (self), self->length), (double) self->length);
-  start = CLAMP (anchor - anchor_x / width * len, 0.0, (double) self->length - len);
-  update_view (self, (guint64) llround (start), (guint64) llround (start + len));
+  zoomed = self->view;
+  lq_view_range_zoom (&zoomed, factor, anchor_x, gtk_widget_get_width (GTK_WIDGET (self)), self->length,
+                      min_view_length (self));
+  update_view (self, zoomed.start, zoomed.end);
 }
 
 void
@@ -1202,9 +1173,7 @@ static int
 playhead_column (LqWaveformView *self,
                  guint64         position)
 {
-  if (position < self->view_start || position > self->view_end)
-    return G_MININT;
-  return (int) floor (lq_waveform_view_sample_to_x (self, position));
+  return lq_view_range_column (&self->view, position, gtk_widget_get_width (GTK_WIDGET (self)));
 }
 
 void
