@@ -56,8 +56,9 @@ lq_demo_write_album (GFile         *folder,
  * @folder: where the album and its project go; created when missing
  *
  * Writes the demo album (lq_demo_write_album()) and a project that uses it, named
- * #LQ_DEMO_PROJECT_NAME: the tracks' titles and performer, 2 s pauses, and a master chain
- * ending in a true-peak limiter at -1 dBTP.
+ * #LQ_DEMO_PROJECT_NAME: the tracks' titles and performer, 2 s pauses (the first one the
+ * CD's pre-gap, so the demo passes the Red Book checks as it is), and a master chain ending in
+ * a true-peak limiter at -1 dBTP.
  *
  * Returns: (transfer full): the project file, or %NULL
  */
@@ -83,7 +84,8 @@ lq_demo_write_project (GFile         *folder,
 
       lq_track_set_title (track, info->title);
       lq_track_set_performer (track, info->performer);
-      g_object_set (track, "pause", (guint64) (i == 0 ? 0 : 2 * LQ_DEMO_RATE), NULL);
+      /* 2 s before every track: before the first, the CD's pre-gap (Red Book) */
+      g_object_set (track, "pause", (guint64) (2 * LQ_DEMO_RATE), NULL);
       lq_project_append_track (project, track);
     }
   {

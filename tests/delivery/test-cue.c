@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-cue.h"
 #include "lq-ddp.h"
 #include "lq-elements.h"
@@ -28,26 +29,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (d);
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   f->dir = g_dir_make_tmp ("lq-cue-XXXXXX", NULL);
@@ -56,31 +37,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  lq_test_remove_tree (f->dir);
   g_free (f->dir);
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-static char *
-list_folder (const char *path)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return g_strdup ("");
-  while ((name = g_dir_read_name (d)))
-    g_ptr_array_add (names, g_strdup (name));
-  g_dir_close (d);
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
 }
 
 static GFile *
@@ -215,7 +173,7 @@ test_toc (Fixture *f, gconstpointer data)
 {
   g_autoptr(LqProject) project = make_golden (f);
   g_autofree char *dir = export (f, project, LQ_CUE_AUDIO_WAV);
-  g_autofree char *listing = list_folder (dir);
+  g_autofree char *listing = lq_test_list_folder (dir, " ");
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *toc = NULL;
@@ -339,7 +297,7 @@ test_shnlen (Fixture *f, gconstpointer data)
     g_clear_pointer (&out, g_free);
     g_clear_pointer (&err, g_free);
   }
-  listing = list_folder (split);
+  listing = lq_test_list_folder (split, " ");
   g_test_message ("%s", listing);
   {
     g_auto(GStrv) files = g_strsplit (listing, " ", -1);
@@ -415,7 +373,7 @@ test_audio (Fixture *f, gconstpointer data)
   g_assert_cmpmem (wav + 44, wav_size - 44, image, image_size);
 
   /* BIN: a raw little-endian copy, BINARY in the CUE, SWAP in the TOC. */
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
   g_free (dir);
   dir = export (f, project, LQ_CUE_AUDIO_BIN);
   bin_path = g_build_filename (dir, "golden.bin", NULL);
@@ -493,7 +451,7 @@ test_failures (Fixture *f, gconstpointer data)
   g_assert_false (lq_cue_export (project, folder, NULL, cancellable, cancel_cb, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  listing = list_folder (f->dir);
+  listing = lq_test_list_folder (f->dir, " ");
   g_assert_cmpstr (listing, ==, "a.wav b.wav c.wav tiny.wav");
   g_clear_pointer (&listing, g_free);
 
@@ -503,7 +461,7 @@ test_failures (Fixture *f, gconstpointer data)
   g_assert_false (lq_cue_export (project, folder, NULL, NULL, NULL, NULL, &error));
   g_assert_error (error, LQ_DELIVERY_ERROR, LQ_DELIVERY_ERROR_RED_BOOK);
   g_assert_nonnull (strstr (error->message, "Track 4 is 3.5 s long"));
-  listing = list_folder (f->dir);
+  listing = lq_test_list_folder (f->dir, " ");
   g_assert_cmpstr (listing, ==, "a.wav b.wav c.wav tiny.wav");
 }
 
@@ -525,9 +483,9 @@ test_names (Fixture *f, gconstpointer data)
   lq_cue_options_init (&options);
   g_assert_true (lq_cue_export (project, folder, &options, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  listing = list_folder (path);
+  listing = lq_test_list_folder (path, " ");
   g_assert_cmpstr (listing, ==, "Deja _ Vu.cue Deja _ Vu.toc Deja _ Vu.wav");
-  remove_tree (path);
+  lq_test_remove_tree (path);
 
   options.name = "Café";
   g_assert_true (lq_cue_export (project, folder, &options, NULL, NULL, NULL, &error));
@@ -539,7 +497,7 @@ test_names (Fixture *f, gconstpointer data)
       g_assert_null (strstr (err, "ERROR"));
       g_assert_nonnull (strstr (out, "TRACK  3"));
     }
-  remove_tree (path);
+  lq_test_remove_tree (path);
 
   options.name = "a \"quoted\" name";
   g_assert_false (lq_cue_export (project, folder, &options, NULL, NULL, NULL, &error));

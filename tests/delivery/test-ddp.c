@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-ddp-reader.h"
 #include "lq-ddp.h"
 #include "lq-decoder.h"
@@ -40,26 +41,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (d);
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   f->dir = g_dir_make_tmp ("lq-ddp-XXXXXX", NULL);
@@ -69,7 +50,7 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_chmod (f->dir, 0755);
-  remove_tree (f->dir);
+  lq_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -77,30 +58,6 @@ static char *
 path_in (Fixture *f, const char *name)
 {
   return g_build_filename (f->dir, name, NULL);
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-/* The names in a folder, hidden ones too, sorted and joined with spaces. */
-static char *
-list_folder (const char *path)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return g_strdup ("");
-  while ((name = g_dir_read_name (d)))
-    g_ptr_array_add (names, g_strdup (name));
-  g_dir_close (d);
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (" ", (char **) names->pdata);
 }
 
 /* A stereo 16-bit WAV of @seconds of quiet noise (different in each file and channel). */
@@ -501,9 +458,9 @@ test_golden (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (issues->len, ==, 0);
 
-  listing = list_folder (ddp);
+  listing = lq_test_list_folder (ddp, " ");
   g_assert_cmpstr (listing, ==, "CDTEXT.BIN CHECKSUM.MD5 DDPID DDPMS IMAGE.DAT PQDESCR PQSHEET.PDF PQSHEET.TXT");
-  parent = list_folder (f->dir);
+  parent = lq_test_list_folder (f->dir, " ");
   g_assert_cmpstr (parent, ==, "GOLDEN a.wav b.wav c.wav"); /* no temporary folder left */
 
   check_descriptors (ddp);
@@ -569,7 +526,7 @@ test_round_trip (Fixture *f, gconstpointer data)
    * data chunks are the image's bytes there. */
   g_assert_true (lq_ddp_reader_decode_tracks (reader, tracks_folder, FALSE, NULL, &error));
   g_assert_no_error (error);
-  listing = list_folder (tracks);
+  listing = lq_test_list_folder (tracks, " ");
   g_assert_cmpstr (listing, ==, "01 - First.wav 02 - Café Second.wav 03 - Third.wav");
   image = read_bytes (ddp, "IMAGE.DAT");
   for (guint i = 0; i < 3; i++)
@@ -818,7 +775,7 @@ test_foreign (Fixture *f, gconstpointer data)
 static void
 assert_nothing_left (Fixture *f, const char *expected_listing)
 {
-  g_autofree char *listing = list_folder (f->dir);
+  g_autofree char *listing = lq_test_list_folder (f->dir, " ");
 
   g_assert_cmpstr (listing, ==, expected_listing);
 }
@@ -873,7 +830,7 @@ test_unwritable (Fixture *f, gconstpointer data)
       g_assert_false (lq_ddp_export (project, target, NULL, NULL, NULL, NULL, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
       g_assert_nonnull (strstr (error->message, "read-only"));
-      listing = list_folder (ro);
+      listing = lq_test_list_folder (ro, " ");
       g_assert_cmpstr (listing, ==, "");
       g_chmod (ro, 0755);
     }
@@ -953,7 +910,7 @@ test_existing (Fixture *f, gconstpointer data)
   options.pq_sheet = FALSE;
   g_assert_true (lq_ddp_export (project, folder, &options, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  listing = list_folder (ddp);
+  listing = lq_test_list_folder (ddp, " ");
   g_assert_cmpstr (listing, ==, "CDTEXT.BIN CHECKSUM.MD5 DDPID DDPMS IMAGE.DAT PQDESCR");
   assert_nothing_left (f, "DDP a.wav b.wav c.wav");
 }

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-redbook-check.h"
 #include "lq-synth.h"
 #include "lq-wav.h"
@@ -30,16 +31,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  GDir *d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_dir_close (d);
-  g_rmdir (f->dir);
+  lq_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -21,6 +21,7 @@
 #include <gst/pbutils/pbutils.h>
 #include <json-glib/json-glib.h>
 
+#include "../lq-test-util.h"
 #include "lq-decoder.h"
 #include "lq-elements.h"
 #include "lq-engine-error.h"
@@ -34,62 +35,9 @@
 
 #define RATE 44100
 
-/* Whether @name is on PATH (g_find_program_in_path returns a string to free). */
-static gboolean
-have_program (const char *name)
-{
-  g_autofree char *path = g_find_program_in_path (name);
-
-  return path != NULL;
-}
-
 static char *tmp_dir;
 static struct _Export *flac24_export;
 static struct _Export *wav16_export;
-
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (d);
-  g_rmdir (path);
-}
-
-static int
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/* Names in a folder (hidden ones too), sorted; "" for an empty or missing folder. */
-static char *
-list_dir (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  if (d == NULL)
-    return g_strdup ("");
-  while ((name = g_dir_read_name (d)))
-    g_ptr_array_add (names, g_strdup (name));
-  g_dir_close (d);
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv ("|", (char **) names->pdata);
-}
 
 static GFile *
 write_wav (const char *name, const float *audio, gsize frames)
@@ -362,7 +310,7 @@ test_metaflac (void)
   const char *titles[] = { "Morning Static", "Night/Drive: Part?", "Ümlaut Coda" };
   const char *isrcs[] = { "USABC2600001", "USABC2600002", NULL };
 
-  if (!have_program ("metaflac"))
+  if (!lq_test_have_program ("metaflac"))
     {
       g_test_skip ("metaflac is not installed");
       return;
@@ -509,7 +457,7 @@ ffmpeg_measure (const char *path, double *integrated, double *true_peak)
 static void
 check_ffmpeg_ceiling (Export *ex)
 {
-  if (!have_program ("ffmpeg"))
+  if (!lq_test_have_program ("ffmpeg"))
     {
       g_test_skip ("ffmpeg is not installed");
       return;
@@ -931,7 +879,7 @@ test_unwritable (void)
   g_assert_null (report);
   g_assert_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_WRITE);
   g_clear_error (&error);
-  listing = list_dir (locked);
+  listing = lq_test_list_folder (locked, "|");
   g_assert_cmpstr (listing, ==, "");
   g_chmod (locked, 0755);
 }
@@ -953,7 +901,7 @@ test_disk_full (void)
   LqReport *report;
 
   g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  before = list_dir (tmp_dir);
+  before = lq_test_list_folder (tmp_dir, "|");
   lq_streaming_options_init (&options, lq_preset_lookup ("youtube"));
   options.format = LQ_AUDIO_FILE_WAV;
   g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
@@ -967,9 +915,9 @@ test_disk_full (void)
   g_assert_null (report);
   g_assert_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_WRITE);
   g_test_message ("%s", error->message);
-  listing = list_dir (dir);
+  listing = lq_test_list_folder (dir, "|");
   g_assert_cmpstr (listing, ==, "");
-  after = list_dir (tmp_dir);
+  after = lq_test_list_folder (tmp_dir, "|");
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -1007,7 +955,7 @@ check_cancel (double at, gboolean folder_exists)
 
   if (folder_exists)
     g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
-  parent_before = list_dir (tmp_dir);
+  parent_before = lq_test_list_folder (tmp_dir, "|");
   lq_streaming_options_init (&options, lq_preset_lookup ("deezer"));
   options.bits = 16;
   report = lq_streaming_export (project, folder, &options, cancellable, cancel_at_cb, &c, &error);
@@ -1015,10 +963,10 @@ check_cancel (double at, gboolean folder_exists)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpfloat (c.last, >=, at);
   /* Nothing in the folder (not even the hidden temporary one), nothing beside it. */
-  listing = list_dir (dir);
+  listing = lq_test_list_folder (dir, "|");
   g_assert_cmpstr (listing, ==, "");
   g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR) == folder_exists);
-  parent_after = list_dir (tmp_dir);
+  parent_after = lq_test_list_folder (tmp_dir, "|");
   g_assert_cmpstr (parent_after, ==, parent_before);
 }
 
@@ -1051,7 +999,7 @@ test_existing_folder (void)
   report = lq_streaming_export (project, folder, &options, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (lq_report_passed (report));
-  listing = list_dir (dir);
+  listing = lq_test_list_folder (dir, "|");
   g_assert_cmpstr (listing, ==, "01 Morning Static.flac|02 Night_Drive_ Part_.flac|03 Ümlaut Coda.flac|"
                                 "notes.txt|report.html|report.json");
 }
@@ -1088,7 +1036,7 @@ test_cli (void)
 
     g_test_message ("%s", text);
     g_assert_cmpint (status, ==, 0);
-    listing = list_dir (good);
+    listing = lq_test_list_folder (good, "|");
     g_assert_cmpstr (listing, ==, "01 Morning Static.wav|02 Night_Drive_ Part_.wav|03 Ümlaut Coda.wav|"
                                   "report.html|report.json");
   }
@@ -1148,7 +1096,7 @@ main (int argc, char **argv)
   status = g_test_run ();
   export_free (flac24_export);
   export_free (wav16_export);
-  remove_tree (tmp_dir);
+  lq_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

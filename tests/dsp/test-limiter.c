@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "../lq-test-util.h"
 #include "lq-limiter.h"
 #include "lq-synth.h"
 
@@ -65,36 +66,6 @@ meter (const float *audio, size_t frames, unsigned channels, unsigned rate, Mete
     }
   ebur128_loudness_global (st, &m->integrated);
   ebur128_destroy (&st);
-}
-
-/* A 32-bit float WAV for ffmpeg. */
-static void
-write_float_wav (const char *path, const float *audio, size_t frames, unsigned channels, unsigned rate)
-{
-  FILE *f = g_fopen (path, "wb");
-  guint32 data_bytes = (guint32) (frames * channels * 4);
-  guint32 u32;
-  guint16 u16;
-
-  g_assert_nonnull (f);
-#define PUT32(v) (u32 = GUINT32_TO_LE (v), fwrite (&u32, 4, 1, f))
-#define PUT16(v) (u16 = GUINT16_TO_LE (v), fwrite (&u16, 2, 1, f))
-  fwrite ("RIFF", 1, 4, f);
-  PUT32 (36 + data_bytes);
-  fwrite ("WAVEfmt ", 1, 8, f);
-  PUT32 (16);
-  PUT16 (3); /* WAVE_FORMAT_IEEE_FLOAT */
-  PUT16 (channels);
-  PUT32 (rate);
-  PUT32 (rate * channels * 4);
-  PUT16 (channels * 4);
-  PUT16 (32);
-  fwrite ("data", 1, 4, f);
-  PUT32 (data_bytes);
-#undef PUT32
-#undef PUT16
-  g_assert_cmpuint (fwrite (audio, 4, frames * channels, f), ==, frames * channels);
-  fclose (f);
 }
 
 /* ffmpeg's BS.1770 true peak of a file: the "Peak:" of its summary (dBFS, one decimal) and the
@@ -196,7 +167,7 @@ test_true_peak_ceiling (gconstpointer data)
               g_autofree char *meta = g_strdup_printf ("%s/meta-%u-%u.txt", dir, t, c);
               double summary_db, meta_lin;
 
-              write_float_wav (wav, out, frames, 2, rate);
+              lq_test_write_float_wav (wav, out, frames, 2, rate);
               if (ffmpeg_true_peak (ffmpeg, wav, meta, &summary_db, &meta_lin))
                 {
                   g_test_message ("  ffmpeg: Peak %.1f dBFS, metadata %.3f (%.3f dBTP)", summary_db,

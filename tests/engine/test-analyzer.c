@@ -14,6 +14,7 @@
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
+#include "../lq-test-util.h"
 #include "lq-analyzer.h"
 #include "lq-decoder.h"
 #include "lq-demo.h"
@@ -21,15 +22,6 @@
 #include "lq-engine-error.h"
 #include "lq-synth.h"
 #include "lq-wav.h"
-
-/* Whether @name is on PATH (g_find_program_in_path returns a string to free). */
-static gboolean
-have_program (const char *name)
-{
-  g_autofree char *path = g_find_program_in_path (name);
-
-  return path != NULL;
-}
 
 static char *tmp_dir;
 static GPtrArray *demo_files; /* (element-type GFile) the demo album, written once */
@@ -203,45 +195,6 @@ test_decoder_resample (void)
   g_assert_cmpfloat_with_epsilon (ms, 0.125, 0.125 * 0.01);
 }
 
-static void
-write_bytes (GFile *file, const void *data, gsize size);
-
-/* A float WAV written byte by byte (lq_wav_write_file() refuses non-finite samples). */
-static void
-write_float_wav (GFile *file, const float *x, gsize frames, guint channels, guint rate)
-{
-  gsize data = frames * channels * 4;
-  g_autofree guint8 *bytes = g_malloc (44 + data);
-  guint32 u32;
-  guint16 u16;
-
-#define PUT32(off, v) (u32 = GUINT32_TO_LE (v), memcpy (bytes + (off), &u32, 4))
-#define PUT16(off, v) (u16 = GUINT16_TO_LE (v), memcpy (bytes + (off), &u16, 2))
-  memcpy (bytes, "RIFF", 4);
-  PUT32 (4, 36 + data);
-  memcpy (bytes + 8, "WAVEfmt ", 8);
-  PUT32 (16, 16);
-  PUT16 (20, 3); /* IEEE float */
-  PUT16 (22, channels);
-  PUT32 (24, rate);
-  PUT32 (28, rate * channels * 4);
-  PUT16 (32, channels * 4);
-  PUT16 (34, 32);
-  memcpy (bytes + 36, "data", 4);
-  PUT32 (40, data);
-#undef PUT32
-#undef PUT16
-  for (gsize i = 0; i < frames * channels; i++)
-    {
-      guint32 v;
-
-      memcpy (&v, &x[i], 4);
-      v = GUINT32_TO_LE (v);
-      memcpy (bytes + 44 + 4 * i, &v, 4);
-    }
-  write_bytes (file, bytes, 44 + data);
-}
-
 /* NaN and infinities in a float WAV come out as 0 and are counted, on both paths. */
 static void
 test_decoder_nonfinite (void)
@@ -255,7 +208,8 @@ test_decoder_nonfinite (void)
   x[10] = NAN;
   x[2001] = INFINITY;
   x[19999] = -INFINITY;
-  write_float_wav (file, x, frames, 2, 48000);
+  /* Written here: lq_wav_write_file() refuses non-finite samples. */
+  lq_test_write_float_wav (g_file_peek_path (file), x, frames, 2, 48000);
   for (guint path = 0; path < 2; path++)
     {
       g_autofree float *y = NULL;
@@ -448,7 +402,7 @@ compare_with_ffmpeg (GFile *file)
 static void
 test_ffmpeg_demo_album (void)
 {
-  if (!have_program ("ffmpeg"))
+  if (!lq_test_have_program ("ffmpeg"))
     {
       g_test_skip ("ffmpeg is not installed");
       return;
@@ -470,7 +424,7 @@ test_ffmpeg_found_audio (void)
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   guint compared = 0;
 
-  if (!have_program ("ffmpeg"))
+  if (!lq_test_have_program ("ffmpeg"))
     {
       g_test_skip ("ffmpeg is not installed");
       return;
@@ -585,7 +539,7 @@ test_album_concatenated (void)
   GArray *all = g_array_new (FALSE, FALSE, sizeof (float));
   FfmpegMeasure f;
 
-  if (!have_program ("ffmpeg"))
+  if (!lq_test_have_program ("ffmpeg"))
     {
       g_test_skip ("ffmpeg is not installed");
       g_array_unref (all);
@@ -833,24 +787,6 @@ test_cli_usage (void)
   g_assert_cmpint (run_cli (threads, &out, &err), ==, 2);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -884,7 +820,7 @@ main (int argc, char **argv)
 
   ret = g_test_run ();
   g_ptr_array_unref (demo_files);
-  remove_tree (tmp_dir);
+  lq_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-autosave.h"
 #include "lq-history.h"
 #include "lq-project.h"
@@ -29,26 +30,6 @@ typedef struct
   LqProject *project;
   LqHistory *history;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (d);
-  g_rmdir (path);
-}
 
 static void
 write_sine (const char *path, guint64 frames, double freq)
@@ -105,7 +86,7 @@ fixture_fini (Fixture *f)
   g_clear_object (&f->project);
   g_clear_object (&f->autosaves);
   g_clear_object (&f->project_file);
-  remove_tree (f->root);
+  lq_test_remove_tree (f->root);
   g_clear_pointer (&f->root, g_free);
 }
 
@@ -136,18 +117,6 @@ count_files (Fixture *f, const char *suffix)
       n++;
   g_dir_close (d);
   return n;
-}
-
-static void
-spin (guint msec)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) msec * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
 }
 
 typedef struct
@@ -218,7 +187,7 @@ test_writes_when_modified (Fixture *f, gconstpointer data)
   }
 
   /* Clean: several periods pass, nothing is written. */
-  spin (4 * INTERVAL);
+  lq_test_iterate (4 * INTERVAL);
   g_assert_cmpuint (s.n, ==, 0);
   g_assert_cmpuint (count_files (f, ".lacquer"), ==, 0);
 
@@ -234,7 +203,7 @@ test_writes_when_modified (Fixture *f, gconstpointer data)
   g_assert_true (g_file_query_exists (lq_autosave_get_file (autosave), NULL));
 
   /* No edit since: no more writes. */
-  spin (4 * INTERVAL);
+  lq_test_iterate (4 * INTERVAL);
   g_assert_cmpuint (s.n, ==, 1);
 
   /* Undo back to the saved state: the autosave is removed at the next tick. */
@@ -267,7 +236,7 @@ test_discard (Fixture *f, gconstpointer data)
   lq_autosave_discard (autosave);
   g_assert_cmpuint (count_files (f, ""), ==, 0);
   lq_history_set (f->history, f->project, NULL, "artist", "Someone Else", NULL);
-  spin (3 * INTERVAL);
+  lq_test_iterate (3 * INTERVAL);
   g_assert_cmpuint (count_files (f, ""), ==, 0);
   g_assert_false (lq_autosave_save_now (autosave, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED);

@@ -9,23 +9,10 @@
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
 
+#include "../lq-test-util.h"
 #include "lq-demo.h"
 #include "lq-project.h"
 #include "lq-synth.h"
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
 
 static void
 added_cb (GObject *object, GAsyncResult *result, gpointer user_data)
@@ -84,8 +71,7 @@ test_demo_album_files (void)
       g_assert_cmpuint (lq_track_get_rate (track), ==, 44100);
       g_assert_false (lq_track_get_missing (track));
     }
-  remove_tree (g_file_peek_path (folder));
-  g_rmdir (dir);
+  lq_test_remove_tree (dir);
 }
 
 static void

@@ -9,31 +9,12 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-demo.h"
 #include "lq-elements.h"
 #include "lq-project.h"
 #include "lq-render.h"
 #include "lq-sequence.h"
-
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (d);
-  g_rmdir (path);
-}
 
 /* Renders @project to float and measures each track's span (without crossfade overlaps, here
  * none) with libebur128. */
@@ -44,17 +25,15 @@ render_and_measure (LqProject *project, const char *dir)
   g_autoptr(GFile) out = g_file_new_for_path (path);
   g_autoptr(LqSequence) seq = lq_sequence_new (project);
   g_autoptr(GError) error = NULL;
-  g_autofree char *bytes = NULL;
+  g_autofree float *audio = NULL;
   LqRenderOptions options = { LQ_WAV_FLOAT32, 0, NULL };
   double *lufs = g_new0 (double, seq->n_placements);
-  const float *audio;
-  gsize len;
+  LqTestWav wav;
 
   g_assert_true (lq_render_album (project, out, &options, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
-  audio = (const float *) (gpointer) (bytes + 44); /* float stereo: a 44-byte header */
-  g_assert_cmpuint ((len - 44) / 8, ==, seq->length);
+  audio = lq_test_read_float_wav (path, &wav);
+  g_assert_cmpuint (wav.frames, ==, seq->length);
   for (guint i = 0; i < seq->n_placements; i++)
     {
       ebur128_state *st = ebur128_init (2, seq->rate, EBUR128_MODE_I);
@@ -103,7 +82,7 @@ test_match_target (void)
                       lq_track_get_match_gain (lq_project_get_track (project, i)));
       g_assert_cmpfloat (fabs (lufs[i] + 12.0), <, 0.3);
     }
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
 }
 
 static void
@@ -123,7 +102,7 @@ test_match_album_keeps_balance (void)
   /* Every track moved by the same amount: the album's balance is kept. */
   for (guint i = 1; i < n; i++)
     g_assert_cmpfloat (fabs ((after[i] - after[0]) - (before[i] - before[0])), <, 0.3);
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
 }
 
 static void
@@ -140,7 +119,7 @@ test_match_anchor (void)
   after = render_and_measure (project, dir);
   for (guint i = 0; i < lq_project_get_n_tracks (project); i++)
     g_assert_cmpfloat (fabs (after[i] - before[2]), <, 0.3);
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
 }
 
 int

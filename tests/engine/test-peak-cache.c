@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-elements.h"
 #include "lq-engine-error.h"
 #include "lq-ltas.h"
@@ -37,28 +38,9 @@ fixture_setup (Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (d && (name = g_dir_read_name (d)))
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  lq_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->cache_dir);
 }

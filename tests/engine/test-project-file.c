@@ -7,6 +7,7 @@
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
+#include "../lq-test-util.h"
 #include "lq-atomic-file.h"
 #include "lq-chain-runner.h"
 #include "lq-element-state.h"
@@ -23,26 +24,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (d);
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr(GFile) album = NULL;
@@ -57,7 +38,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  lq_test_remove_tree (f->dir);
   g_free (f->dir);
   g_clear_object (&f->project);
 }

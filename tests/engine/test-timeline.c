@@ -10,6 +10,7 @@
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-demo.h"
 #include "lq-elements.h"
 #include "lq-player.h"
@@ -24,26 +25,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (d);
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   f->dir = g_dir_make_tmp ("lq-timeline-XXXXXX", NULL);
@@ -52,7 +33,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  lq_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -80,35 +61,6 @@ add_track (LqProject *project, GFile *file)
   return track;
 }
 
-/* Reads a float WAV written by the render, parsing the RIFF chunks here. */
-static float *
-read_float_wav (GFile *file, gsize *frames_out)
-{
-  g_autofree guint8 *bytes = NULL;
-  gsize len, pos = 12;
-
-  g_assert_true (g_file_load_contents (file, NULL, (char **) &bytes, &len, NULL, NULL));
-  g_assert_cmpmem (bytes, 4, "RIFF", 4);
-  g_assert_cmpmem (bytes + 8, 4, "WAVE", 4);
-  while (pos + 8 <= len)
-    {
-      guint32 size = bytes[pos + 4] | (bytes[pos + 5] << 8) | (bytes[pos + 6] << 16) | ((guint32) bytes[pos + 7] << 24);
-
-      if (memcmp (bytes + pos, "fmt ", 4) == 0)
-        g_assert_cmpuint (bytes[pos + 8] | (bytes[pos + 9] << 8), ==, 3); /* IEEE float */
-      if (memcmp (bytes + pos, "data", 4) == 0)
-        {
-          float *out = g_malloc (size);
-          memcpy (out, bytes + pos + 8, size);
-          *frames_out = size / 8;
-          return out;
-        }
-      pos += 8 + size + (size & 1);
-    }
-  g_assert_not_reached ();
-  return NULL;
-}
-
 static float *
 render_float (Fixture *f, LqProject *project, const char *name, gsize *frames)
 {
@@ -116,10 +68,15 @@ render_float (Fixture *f, LqProject *project, const char *name, gsize *frames)
   g_autoptr(GFile) out = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   LqRenderOptions options = { LQ_WAV_FLOAT32, 0, NULL };
+  LqTestWav wav;
+  float *audio;
 
   g_assert_true (lq_render_album (project, out, &options, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  return read_float_wav (out, frames);
+  audio = lq_test_read_float_wav (path, &wav);
+  g_assert_cmpuint (wav.tag, ==, 3); /* IEEE float */
+  *frames = wav.frames;
+  return audio;
 }
 
 static void

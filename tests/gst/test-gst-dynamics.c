@@ -15,6 +15,7 @@
 #include <gst/controller/gstinterpolationcontrolsource.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-elements.h"
 #include "lq-synth.h"
 
@@ -348,63 +349,17 @@ test_nonfinite (void)
 
 /* ---- a real gst-launch-1.0 ---- */
 
-static void
-write_wav (const char *path, const float *x, gsize frames)
-{
-  guint32 data_size = (guint32) (frames * 2 * sizeof (float));
-  guint8 h[44];
-  FILE *f;
-
-  memcpy (h, "RIFF", 4);
-  GST_WRITE_UINT32_LE (h + 4, 36 + data_size);
-  memcpy (h + 8, "WAVEfmt ", 8);
-  GST_WRITE_UINT32_LE (h + 16, 16);
-  GST_WRITE_UINT16_LE (h + 20, 3); /* IEEE float */
-  GST_WRITE_UINT16_LE (h + 22, 2);
-  GST_WRITE_UINT32_LE (h + 24, RATE);
-  GST_WRITE_UINT32_LE (h + 28, RATE * 2 * 4);
-  GST_WRITE_UINT16_LE (h + 32, 8);
-  GST_WRITE_UINT16_LE (h + 34, 32);
-  memcpy (h + 36, "data", 4);
-  GST_WRITE_UINT32_LE (h + 40, data_size);
-  f = fopen (path, "wb");
-  g_assert_nonnull (f);
-  g_assert_cmpuint (fwrite (h, 1, sizeof h, f), ==, sizeof h);
-  g_assert_cmpuint (fwrite (x, 1, data_size, f), ==, data_size);
-  fclose (f);
-}
-
-/* Reads a stereo float WAV written by wavenc; returns the frames. */
+/* Reads the stereo float WAV wavenc wrote; returns the frames. */
 static float *
 read_wav (const char *path, gsize *frames)
 {
-  g_autofree guint8 *data = NULL;
-  gsize len, pos = 12;
-  gboolean is_float = FALSE;
+  LqTestWav wav;
+  float *x = lq_test_read_float_wav (path, &wav);
 
-  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
-  g_assert_cmpmem (data, 4, "RIFF", 4);
-  while (pos + 8 <= len)
-    {
-      guint32 size = GST_READ_UINT32_LE (data + pos + 4);
-
-      if (memcmp (data + pos, "fmt ", 4) == 0)
-        {
-          guint16 fmt = GST_READ_UINT16_LE (data + pos + 8);
-          g_assert_cmpuint (GST_READ_UINT16_LE (data + pos + 10), ==, 2);
-          g_assert_cmpuint (GST_READ_UINT32_LE (data + pos + 12), ==, RATE);
-          g_assert_cmpuint (GST_READ_UINT16_LE (data + pos + 22), ==, 32);
-          is_float = fmt == 3 || (fmt == 0xfffe && GST_READ_UINT16_LE (data + pos + 32) == 3);
-        }
-      else if (memcmp (data + pos, "data", 4) == 0)
-        {
-          g_assert_true (is_float);
-          *frames = MIN (size, len - pos - 8) / (2 * sizeof (float));
-          return g_memdup2 (data + pos + 8, *frames * 2 * sizeof (float));
-        }
-      pos += 8 + size + (size & 1);
-    }
-  g_assert_not_reached ();
+  g_assert_cmpuint (wav.channels, ==, 2);
+  g_assert_cmpuint (wav.rate, ==, RATE);
+  *frames = wav.frames;
+  return x;
 }
 
 static void
@@ -450,7 +405,7 @@ test_gst_launch (void)
   double e_in = 0.0, e_out = 0.0, peak = 0.0;
 
   lq_synth_demo_render (1, RATE, in, frames);
-  write_wav (in_path, in, frames);
+  lq_test_write_float_wav (in_path, in, frames, 2, RATE);
 
   /* All three, doing real work. */
   launch ("lqcompressor threshold=-24 ratio=3 knee=6 attack=5 release=120 auto-release=true "

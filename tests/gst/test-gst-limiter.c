@@ -14,6 +14,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-dither.h"
 #include "lq-elements.h"
 #include "lq-limiter.h"
@@ -221,83 +222,6 @@ test_nonfinite (void)
 
 /* ---- a real gst-launch-1.0 ---- */
 
-/* Reads a stereo PCM WAV (16- or 24-bit); returns the samples as integers and the format. */
-static gint32 *
-read_pcm_wav (const char *path, gsize *frames, guint *rate, guint *bits)
-{
-  g_autofree guint8 *data = NULL;
-  gsize len, pos = 12;
-
-  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
-  g_assert_cmpmem (data, 4, "RIFF", 4);
-  *bits = 0;
-  while (pos + 8 <= len)
-    {
-      guint32 size = GST_READ_UINT32_LE (data + pos + 4);
-
-      if (memcmp (data + pos, "fmt ", 4) == 0)
-        {
-          guint16 fmt = GST_READ_UINT16_LE (data + pos + 8);
-          g_assert_true (fmt == 1 || (fmt == 0xfffe && GST_READ_UINT16_LE (data + pos + 32) == 1));
-          g_assert_cmpuint (GST_READ_UINT16_LE (data + pos + 10), ==, 2);
-          *rate = GST_READ_UINT32_LE (data + pos + 12);
-          *bits = GST_READ_UINT16_LE (data + pos + 22);
-        }
-      else if (memcmp (data + pos, "data", 4) == 0)
-        {
-          guint bps = *bits / 8;
-          gint32 *out;
-
-          g_assert_true (*bits == 16 || *bits == 24);
-          *frames = MIN (size, len - pos - 8) / (2 * bps);
-          out = g_new (gint32, *frames * 2);
-          for (gsize i = 0; i < *frames * 2; i++)
-            {
-              const guint8 *p = data + pos + 8 + i * bps;
-              guint32 u24 = GST_READ_UINT24_LE (p);
-              /* Sign-extend the 24-bit code without shifting into the sign bit. */
-              out[i] = bps == 2 ? (gint16) GST_READ_UINT16_LE (p)
-                                : (gint32) u24 - (u24 & 0x800000u ? 0x1000000 : 0);
-            }
-          return out;
-        }
-      pos += 8 + size + (size & 1);
-    }
-  g_assert_not_reached ();
-}
-
-/* Reads a stereo 32-bit float WAV; returns the frames. */
-static float *
-read_float_wav (const char *path, gsize *frames)
-{
-  g_autofree guint8 *data = NULL;
-  gsize len, pos = 12;
-  gboolean is_float = FALSE;
-
-  g_assert_true (g_file_get_contents (path, (char **) &data, &len, NULL));
-  g_assert_cmpmem (data, 4, "RIFF", 4);
-  while (pos + 8 <= len)
-    {
-      guint32 size = GST_READ_UINT32_LE (data + pos + 4);
-
-      if (memcmp (data + pos, "fmt ", 4) == 0)
-        {
-          guint16 fmt = GST_READ_UINT16_LE (data + pos + 8);
-          g_assert_cmpuint (GST_READ_UINT16_LE (data + pos + 10), ==, 2);
-          g_assert_cmpuint (GST_READ_UINT16_LE (data + pos + 22), ==, 32);
-          is_float = fmt == 3 || (fmt == 0xfffe && GST_READ_UINT16_LE (data + pos + 32) == 3);
-        }
-      else if (memcmp (data + pos, "data", 4) == 0)
-        {
-          g_assert_true (is_float);
-          *frames = MIN (size, len - pos - 8) / (2 * sizeof (float));
-          return g_memdup2 (data + pos + 8, *frames * 2 * sizeof (float));
-        }
-      pos += 8 + size + (size & 1);
-    }
-  g_assert_not_reached ();
-}
-
 static void
 spawn_ok (char **argv, char **env)
 {
@@ -329,7 +253,8 @@ test_gst_launch (void)
   g_auto(GStrv) argv = NULL;
   g_auto(GStrv) env = g_get_environ ();
   gsize frames_in, frames_out, latency, differ = 0;
-  guint rate, rate_out, bits, bits_out;
+  guint rate;
+  LqTestWav wav_in, wav_out;
   LqLimiter *lim;
   LqDither *dither;
   char *demo_argv[] = { (char *) cli, "demo", dir, NULL };
@@ -337,8 +262,11 @@ test_gst_launch (void)
 
   g_assert_nonnull (cli);
   spawn_ok (demo_argv, NULL);
-  pcm_in = read_pcm_wav (in_path, &frames_in, &rate, &bits);
-  g_assert_cmpuint (bits, ==, 24);
+  pcm_in = lq_test_read_pcm_wav (in_path, &wav_in);
+  g_assert_cmpuint (wav_in.channels, ==, 2);
+  g_assert_cmpuint (wav_in.bits, ==, 24);
+  frames_in = wav_in.frames;
+  rate = wav_in.rate;
 
   cmd = g_strdup_printf ("gst-launch-1.0 -q filesrc location=\"%s\" ! wavparse ! audioconvert ! "
                          "lqlimiter drive=12 ceiling=-1 ! lqdither bits=16 ! "
@@ -356,9 +284,11 @@ test_gst_launch (void)
     }
   spawn_ok (argv, env);
 
-  pcm_out = read_pcm_wav (out_path, &frames_out, &rate_out, &bits_out);
-  g_assert_cmpuint (rate_out, ==, rate);
-  g_assert_cmpuint (bits_out, ==, 16);
+  pcm_out = lq_test_read_pcm_wav (out_path, &wav_out);
+  g_assert_cmpuint (wav_out.channels, ==, 2);
+  g_assert_cmpuint (wav_out.rate, ==, rate);
+  g_assert_cmpuint (wav_out.bits, ==, 16);
+  frames_out = wav_out.frames;
   /* Latency compensated and drained: not a sample lost or added. */
   g_assert_cmpuint (frames_out, ==, frames_in);
 
@@ -399,30 +329,22 @@ test_gst_launch (void)
                                               in_path, out_path);
     g_auto(GStrv) plain_argv = NULL;
     g_autofree float *f = NULL;
+    LqTestWav wav;
     gsize n;
 
     g_test_message ("%s", plain);
     g_assert_true (g_shell_parse_argv (plain, NULL, &plain_argv, NULL));
     spawn_ok (plain_argv, env);
-    f = read_float_wav (out_path, &n);
+    f = lq_test_read_float_wav (out_path, &wav);
+    g_assert_cmpuint (wav.channels, ==, 2);
+    n = wav.frames;
     g_assert_cmpuint (n, ==, frames_in);
     for (gsize i = 0; i < n * 2; i++)
       g_assert_cmpfloat ((double) f[i] * 32768.0, ==, (double) codes[i]);
   }
   lq_limiter_free (lim);
   lq_dither_free (dither);
-
-  {
-    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-    const char *name;
-
-    while ((name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *p = g_build_filename (dir, name, NULL);
-        g_unlink (p);
-      }
-  }
-  g_rmdir (dir);
+  lq_test_remove_tree (dir);
 }
 
 int

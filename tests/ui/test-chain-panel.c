@@ -22,6 +22,7 @@
 #include <gst/gst.h>
 #include <X11/keysym.h>
 
+#include "lq-ui-test-util.h"
 #include "lq-chain-panel.h"
 #include "lq-chain-params.h"
 #include "lq-chain-runner.h"
@@ -125,22 +126,6 @@ expanded_row (LqElementCard *card,
   row = lq_element_card_find_row (card, property);
   g_assert_nonnull (row);
   return LQ_PARAM_ROW (row);
-}
-
-static GtkWidget *
-find_type (GtkWidget *root,
-           GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static const char *
@@ -362,7 +347,7 @@ test_drags_are_one_step (void)
   /* The EQ: drag band 2 (a bell at 400 Hz, 0 dB) right and up. */
   lq_element_card_set_expanded (card_at (panel, 0), TRUE);
   pump (100);
-  graph = LQ_EQ_GRAPH (find_type (GTK_WIDGET (card_at (panel, 0)), LQ_TYPE_EQ_GRAPH));
+  graph = LQ_EQ_GRAPH (lq_ui_test_find_widget (GTK_WIDGET (card_at (panel, 0)), LQ_TYPE_EQ_GRAPH));
   g_assert_nonnull (graph);
   g_assert_true (lq_eq_graph_get_band_point (graph, 1, &x0, &y0));
   start_freq = stored (eq, "band1::freq");
@@ -417,7 +402,7 @@ test_bypass_toggles (void)
   lq_chain_panel_set_chain (panel, chain, "Test");
   window = show_in_window (GTK_WIDGET (panel), 460, 700);
 
-  toggle = find_type (GTK_WIDGET (card_at (panel, 1)), GTK_TYPE_SWITCH);
+  toggle = lq_ui_test_find_widget (GTK_WIDGET (card_at (panel, 1)), GTK_TYPE_SWITCH);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (toggle)));
   gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
   g_assert_true (lq_chain_element_get_bypass (comp));
@@ -682,7 +667,7 @@ test_eq_curve (void)
   window = show_in_window (GTK_WIDGET (panel), 600, 900);
   lq_element_card_set_expanded (card_at (panel, 0), TRUE);
   pump (100);
-  graph = LQ_EQ_GRAPH (find_type (GTK_WIDGET (card_at (panel, 0)), LQ_TYPE_EQ_GRAPH));
+  graph = LQ_EQ_GRAPH (lq_ui_test_find_widget (GTK_WIDGET (card_at (panel, 0)), LQ_TYPE_EQ_GRAPH));
   g_assert_nonnull (graph);
   g_assert_cmpfloat (lq_eq_graph_get_rate (graph), ==, 96000.0);
 
@@ -739,7 +724,7 @@ test_transfer_curve (void)
   window = show_in_window (GTK_WIDGET (panel), 460, 900);
   lq_element_card_set_expanded (card_at (panel, 0), TRUE);
   pump (100);
-  graph = LQ_TRANSFER_GRAPH (find_type (GTK_WIDGET (card_at (panel, 0)), LQ_TYPE_TRANSFER_GRAPH));
+  graph = LQ_TRANSFER_GRAPH (lq_ui_test_find_widget (GTK_WIDGET (card_at (panel, 0)), LQ_TYPE_TRANSFER_GRAPH));
   g_assert_nonnull (graph);
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
     {
@@ -793,7 +778,7 @@ test_live_meters (void)
   lq_element_card_set_expanded (card_at (panel, 0), TRUE);
   lq_chain_panel_set_live_elements (panel, chain, &live, 1);
   pump (100);
-  graph = LQ_TRANSFER_GRAPH (find_type (GTK_WIDGET (card_at (panel, 0)), LQ_TYPE_TRANSFER_GRAPH));
+  graph = LQ_TRANSFER_GRAPH (lq_ui_test_find_widget (GTK_WIDGET (card_at (panel, 0)), LQ_TYPE_TRANSFER_GRAPH));
   g_assert_cmpfloat_with_epsilon (lq_transfer_graph_get_gain_reduction (graph), gr, 1e-9);
 
   /* Forgetting the live elements empties the meter. */
@@ -844,17 +829,17 @@ test_project_and_stems (void)
   g_assert_true (lq_chain_panel_get_chain (panel) == lq_project_get_master (project));
   lq_chain_panel_set_show_master (panel, FALSE);
   g_assert_true (lq_chain_panel_get_chain (panel) == lq_track_get_chain (track));
-  mixer = find_type (GTK_WIDGET (panel), LQ_TYPE_STEM_MIXER);
+  mixer = lq_ui_test_find_widget (GTK_WIDGET (panel), LQ_TYPE_STEM_MIXER);
   g_assert_true (mixer == NULL || !gtk_widget_is_visible (mixer));
 
   lq_chain_panel_set_track (panel, stems);
   pump (50);
-  mixer = find_type (GTK_WIDGET (panel), LQ_TYPE_STEM_MIXER);
+  mixer = lq_ui_test_find_widget (GTK_WIDGET (panel), LQ_TYPE_STEM_MIXER);
   g_assert_nonnull (mixer);
   g_assert_true (gtk_widget_is_visible (mixer));
 
   /* Gain of the first stem. */
-  gain = LQ_PARAM_ROW (find_type (mixer, LQ_TYPE_PARAM_ROW));
+  gain = LQ_PARAM_ROW (lq_ui_test_find_widget (mixer, LQ_TYPE_PARAM_ROW));
   g_assert_cmpstr (lq_param_row_get_property_name (gain), ==, "gain");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (lq_param_row_get_entry (gain)), -6.0);
   g_assert_cmpfloat (stored (strips[0], "gain"), ==, -6.0);
@@ -862,7 +847,7 @@ test_project_and_stems (void)
   g_assert_null (lq_chain_element_get (strips[0], "gain"));
 
   /* Mute and polarity of the first stem, by its buttons. */
-  button = find_type (mixer, GTK_TYPE_TOGGLE_BUTTON);
+  button = lq_ui_test_find_widget (mixer, GTK_TYPE_TOGGLE_BUTTON);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "M");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
   g_assert_cmpstr (lq_chain_element_get (strips[0], "mute"), ==, "true");
@@ -894,8 +879,8 @@ test_project_and_stems (void)
   button = gtk_widget_get_next_sibling (button);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
   pump (50);
-  g_assert_nonnull (find_type (mixer, LQ_TYPE_EQ_GRAPH));
-  g_assert_nonnull (find_type (mixer, LQ_TYPE_TRANSFER_GRAPH));
+  g_assert_nonnull (lq_ui_test_find_widget (mixer, LQ_TYPE_EQ_GRAPH));
+  g_assert_nonnull (lq_ui_test_find_widget (mixer, LQ_TYPE_TRANSFER_GRAPH));
 
   close_window (window);
 }
@@ -999,9 +984,9 @@ test_accessible (void)
     lq_chain_panel_set_project (panel, project);
     lq_chain_panel_set_track (panel, track);
     window = show_in_window (GTK_WIDGET (panel), 460, 900);
-    mixer = find_type (GTK_WIDGET (panel), LQ_TYPE_STEM_MIXER);
+    mixer = lq_ui_test_find_widget (GTK_WIDGET (panel), LQ_TYPE_STEM_MIXER);
     /* The fourth toggle of the first stem opens its strip. */
-    edit = find_type (mixer, GTK_TYPE_TOGGLE_BUTTON);
+    edit = lq_ui_test_find_widget (mixer, GTK_TYPE_TOGGLE_BUTTON);
     for (int i = 0; i < 3; i++)
       edit = gtk_widget_get_next_sibling (edit);
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (edit), TRUE);
@@ -1105,10 +1090,7 @@ main (int argc, char **argv)
 {
   const char *show = g_getenv ("LQ_CHAIN_PANEL_SHOWCASE");
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  gst_init (&argc, &argv);
-  lq_elements_init ();
+  lq_ui_test_init (&argc, &argv, NULL);
 
   if (show != NULL)
     {

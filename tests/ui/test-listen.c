@@ -15,6 +15,7 @@
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
+#include "lq-ui-test-util.h"
 #include "lq-chain-panel.h"
 #include "lq-decoder.h"
 #include "lq-demo.h"
@@ -26,7 +27,6 @@
 #include "lq-window.h"
 
 static GFile *demo_project; /* written once for all the tests */
-static GFile *demo_folder;
 
 typedef struct
 {
@@ -35,54 +35,10 @@ typedef struct
 } Fixture;
 
 static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-wait_for (gboolean (*cond) (gpointer), gpointer data, guint seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-has_tracks (gpointer data)
-{
-  return lq_project_get_n_tracks (lq_window_get_project (data)) == 4;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->window = lq_window_new (NULL);
-  g_object_ref_sink (f->window);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
-  wait_for (is_mapped, f->window, 30);
-  lq_window_open_file (f->window, demo_project);
-  wait_for (has_tracks, f->window, 30);
+  f->window = lq_ui_test_show_project (demo_project, 4);
   f->project = lq_window_get_project (f->window);
-  iterate (50);
 }
 
 static void
@@ -169,19 +125,16 @@ measure_delivered (LqProject *project, Delivered *out)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(LqSequence) seq = lq_sequence_new (project);
   g_autoptr(GError) error = NULL;
-  g_autofree char *bytes = NULL;
+  g_autofree float *audio = NULL;
   LqRenderOptions options = { LQ_WAV_FLOAT32, 0, NULL };
-  const float *audio;
+  LqTestWav wav;
   double tp;
-  gsize len;
 
   g_assert_true (lq_render_album (project, file, &options, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
-  g_unlink (path);
-  g_rmdir (dir);
-  audio = (const float *) (gpointer) (bytes + 44); /* float stereo: a 44-byte header */
-  g_assert_cmpuint ((len - 44) / 8, ==, seq->length);
+  audio = lq_test_read_float_wav (path, &wav);
+  lq_test_remove_tree (dir);
+  g_assert_cmpuint (wav.frames, ==, seq->length);
   g_assert_cmpuint (seq->n_placements, <=, MAX_TRACKS);
   out->n_tracks = seq->n_placements;
   for (guint i = 0; i < seq->n_placements; i++)
@@ -245,17 +198,17 @@ test_meters_follow (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (lq_loudness_view_get_n_history (view), ==, 0);
   activate (f, "win.play-pause", NULL);
-  wait_for (has_player, f, 30);
+  lq_test_wait_for (has_player, f, 30);
   /* The demo music is mastered near -10 LUFS: well above -60 once a 400 ms block is in. */
-  wait_for (meters_moving, f, 30);
+  lq_test_wait_for (meters_moving, f, 30);
   g_assert_true (lq_transport_get_playing (lq_window_get_transport (f->window)));
 
   /* The player's spectrum of the unprocessed album reaches the source overlay */
-  wait_for (has_source_spectrum, f, 30);
+  lq_test_wait_for (has_source_spectrum, f, 30);
 
   /* The loudness view shows the values of track 1 (heard now) and of the album as delivered:
    * as libebur128 reads the rendered album */
-  wait_for (programme_known, f, 60);
+  lq_test_wait_for (programme_known, f, 60);
   g_assert_cmpuint (lq_loudness_view_get_track_number (view), ==, 1);
   {
     Delivered expected;
@@ -285,13 +238,13 @@ test_meters_follow (Fixture *f, gconstpointer data)
     guint n;
 
     lq_history_list_move (lq_window_get_history (f->window), tracks, 0, 1, "Move");
-    iterate (300);
+    lq_test_iterate (300);
     lq_meters_panel_reset (f->window->meters_panel);
     n = lq_loudness_view_get_n_history (view);
     g_assert_cmpuint (n, ==, 0);
     if (lq_transport_get_player (lq_window_get_transport (f->window)) != old)
       g_test_message ("the transport made a new player after the move");
-    wait_for (meters_moving, f, 30);
+    lq_test_wait_for (meters_moving, f, 30);
   }
 
   lq_transport_pause (lq_window_get_transport (f->window));
@@ -348,7 +301,7 @@ test_delivered_loudness (Fixture *f, gconstpointer data)
   double lufs, tp;
   gboolean stale;
 
-  wait_for (all_measured, f, 60);
+  lq_test_wait_for (all_measured, f, 60);
   measure_delivered (f->project, &before);
   g_assert_cmpuint (before.n_tracks, ==, lq_project_get_n_tracks (f->project));
   for (guint i = 0; i < before.n_tracks; i++)
@@ -374,7 +327,7 @@ test_delivered_loudness (Fixture *f, gconstpointer data)
   g_assert_true (lq_track_list_get_loudness (f->window->track_list, second, NULL, NULL, &stale));
   g_assert_true (stale);
   g_assert_true (lq_loudness_view_get_programme_stale (loudness_view (f)));
-  wait_for (all_measured, f, 60);
+  lq_test_wait_for (all_measured, f, 60);
   g_assert_false (lq_loudness_view_get_programme_stale (loudness_view (f)));
   measure_delivered (f->project, &after);
   g_assert_true (lq_track_list_get_loudness (f->window->track_list, second, &lufs, &tp, NULL));
@@ -416,7 +369,7 @@ test_ab_toggle (Fixture *f, gconstpointer data)
   GtkWidget *b_button;
 
   activate (f, "win.play-pause", NULL);
-  wait_for (has_player, f, 30);
+  lq_test_wait_for (has_player, f, 30);
   player = lq_transport_get_player (transport);
   g_assert_cmpint (lq_player_get_ab_side (player), ==, LQ_AB_PROCESSED);
 
@@ -444,9 +397,9 @@ test_ab_toggle (Fixture *f, gconstpointer data)
 
   /* An edit makes a new player at once while playing: it plays the side chosen. */
   lq_history_list_move (lq_window_get_history (f->window), G_LIST_STORE (lq_project_get_tracks (f->project)), 0, 1, "Move");
-  iterate (500);
+  lq_test_iterate (500);
   player = lq_transport_get_player (transport);
-  wait_for (is_unprocessed, player, 5);
+  lq_test_wait_for (is_unprocessed, player, 5);
 }
 
 /* Integrated loudness of @file by libebur128 directly (independent of LqAnalyzer). */
@@ -512,7 +465,7 @@ test_reference (Fixture *f, gconstpointer data)
   _lq_window_add_references (f->window, &file, 1);
   g_assert_cmpuint (g_list_model_get_n_items (refs), ==, 1);
   g_assert_cmpstr (lq_history_get_undo_label (lq_window_get_history (f->window)), ==, "Add Reference");
-  wait_for (reference_measured, f, 60);
+  lq_test_wait_for (reference_measured, f, 60);
 
   lufs = ebur128_integrated (file);
   g_menu_model_get_item_attribute (G_MENU_MODEL (f->window->references_section), 0, "label", "s", &label);
@@ -522,10 +475,10 @@ test_reference (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (label, "dBTP"));
 
   /* The reference's long-term spectrum is overlaid on the spectrum */
-  wait_for (has_reference_spectrum, f, 60);
+  lq_test_wait_for (has_reference_spectrum, f, 60);
 
   activate (f, "win.play-pause", NULL);
-  wait_for (has_player, f, 30);
+  lq_test_wait_for (has_player, f, 30);
   player = lq_transport_get_player (lq_window_get_transport (f->window));
   g_assert_true (press_key (f, GDK_KEY_r));
   g_object_get (f->window, "reference", &reference, NULL);
@@ -574,8 +527,8 @@ test_snapshots (Fixture *f, gconstpointer data)
   /* The demo master's limiter ceiling is -1 dBTP */
   g_assert_cmpfloat_with_epsilon (ceiling_of (limiter), -1.0, 1e-9);
   activate (f, "win.play-pause", NULL);
-  wait_for (has_player, f, 30);
-  iterate (300);
+  lq_test_wait_for (has_player, f, 30);
+  lq_test_iterate (300);
   player = lq_transport_get_player (transport);
 
   lq_chain_panel_set_show_master (f->window->chain_view, TRUE);
@@ -598,7 +551,7 @@ test_snapshots (Fixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (ceiling_of (limiter), -3.0, 1e-9);
 
   /* A parameter recall is applied live: the transport keeps its player */
-  iterate (800);
+  lq_test_iterate (800);
   g_assert_true (lq_transport_get_player (transport) == player);
   g_assert_true (lq_transport_get_playing (transport));
 
@@ -651,49 +604,13 @@ test_default_chain (void)
   }
 }
 
-static void
-delete_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)))
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-      delete_tree (child);
-      g_object_unref (info);
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
 int
 main (int argc, char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("lq-listen-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  g_autofree char *home = lq_ui_test_init (&argc, &argv, "lq-listen-XXXXXX");
   int status;
 
-  /* Autosaves and peak caches go to a private folder; playback into a fake sink. */
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("LACQUER_AUDIO_SINK", "fakesink sync=true", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  gst_init (&argc, &argv);
-  lq_elements_init ();
-
-  {
-    g_autofree char *demo = g_build_filename (home, "demo", NULL);
-    g_autoptr(GError) error = NULL;
-
-    g_mkdir_with_parents (demo, 0700);
-    demo_folder = g_file_new_for_path (demo);
-    demo_project = lq_demo_write_project (demo_folder, NULL, &error);
-    g_assert_no_error (error);
-  }
+  demo_project = lq_ui_test_write_demo (home);
 
   g_test_add ("/lq/ui/listen/meters-follow", Fixture, NULL, fixture_setup, test_meters_follow, fixture_teardown);
   g_test_add ("/lq/ui/listen/delivered-loudness", Fixture, NULL, fixture_setup, test_delivered_loudness,
@@ -706,10 +623,6 @@ main (int argc, char **argv)
 
   status = g_test_run ();
   g_clear_object (&demo_project);
-  {
-    g_autoptr(GFile) top = g_file_new_for_path (home);
-    delete_tree (top);
-  }
-  g_clear_object (&demo_folder);
+  lq_test_remove_tree (home);
   return status;
 }

@@ -19,6 +19,7 @@
 
 #include <glib/gstdio.h>
 
+#include "lq-ui-test-util.h"
 #include "lq-demo.h"
 #include "lq-elements.h"
 #include "lq-export-dialog.h"
@@ -525,12 +526,6 @@ test_live_pipeline (void)
 }
 
 /* Drawn for real: the correlation bar runs from the centre to w/2 + c * w/2. */
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
 static void
 test_render (void)
 {
@@ -550,7 +545,7 @@ test_render (void)
   gtk_window_set_decorated (window, FALSE);
   gtk_window_set_default_size (window, WIDTH, HEIGHT);
   gtk_window_present (window);
-  while (!is_mapped (scope) || gtk_widget_get_width (scope) != WIDTH)
+  while (!lq_ui_test_is_mapped (scope) || gtk_widget_get_width (scope) != WIDTH)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_main_context_iteration (NULL, FALSE);
@@ -666,26 +661,6 @@ test_panel_draws (void)
   g_assert_finalize_object (window);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (d)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (d);
-  g_rmdir (path);
-}
-
 /* Two 6 s tracks of a sine, 44.1 kHz; with @pregap, the 2 s pause a CD needs before track 1. */
 static LqProject *
 make_project (const char *dir, gboolean pregap)
@@ -763,7 +738,7 @@ test_export_ddp (void)
       g_assert_true (g_spawn_check_wait_status (status, NULL));
     }
   gtk_window_destroy (GTK_WINDOW (dialog));
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
 }
 
 /* Without the pre-gap the Red Book check fails, and the dialog will not export */
@@ -778,7 +753,7 @@ test_export_blocked (void)
   lq_export_dialog_set_destination (dialog, folder);
   g_assert_false (lq_export_dialog_can_export (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
 }
 
 static void
@@ -808,7 +783,7 @@ test_export_streaming (void)
   g_dir_close (d);
   g_assert_cmpuint (n_flac, ==, 2);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
 }
 
 static void
@@ -834,7 +809,7 @@ test_export_cancel (void)
   /* A cancelled export leaves nothing behind */
   g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
 }
 
 /* Only with -m perf: the first 20 s of the demo album (its full chains) played by LqPlayer
@@ -904,16 +879,13 @@ test_cpu (void)
   lq_meters_panel_set_player (LQ_METERS_PANEL (panel), NULL);
   gtk_window_destroy (window);
   g_object_unref (window);
-  remove_tree (dir);
+  lq_test_remove_tree (dir);
 }
 
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  gst_init (&argc, &argv);
-  adw_init ();
-  lq_elements_init ();
+  lq_ui_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/lq/ui/meters/loudness-message", test_loudness_message);
   g_test_add_func ("/lq/ui/meters/loudness-services", test_loudness_services);

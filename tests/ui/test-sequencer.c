@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "lq-ui-test-util.h"
 #include "lq-demo.h"
 #include "lq-elements.h"
 #include "lq-inspector.h"
@@ -32,20 +33,6 @@ typedef struct
   LqWindow *window;
   LqProject *project;
 } Fixture;
-
-static GtkWidget *
-find_widget (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-      if (found)
-        return found;
-    }
-  return NULL;
-}
 
 static GtkWidget *
 find_widget_by_label (GtkWidget *root, GType type, const char *label)
@@ -71,44 +58,7 @@ inspector_spin (Fixture *f, const char *title)
   GtkWidget *row = find_widget_by_label (GTK_WIDGET (f->window), ADW_TYPE_ACTION_ROW, title);
 
   g_assert_nonnull (row);
-  return GTK_SPIN_BUTTON (find_widget (row, GTK_TYPE_SPIN_BUTTON));
-}
-
-static void
-iterate (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-wait_for (gboolean (*cond) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-has_tracks (gpointer data)
-{
-  return lq_project_get_n_tracks (lq_window_get_project (data)) == 4;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
+  return GTK_SPIN_BUTTON (lq_ui_test_find_widget (row, GTK_TYPE_SPIN_BUTTON));
 }
 
 static void
@@ -117,34 +67,16 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->dir = g_dir_make_tmp ("lq-seq-XXXXXX", NULL);
   f->folder = g_file_new_for_path (f->dir);
 
-  f->window = lq_window_new (NULL);
-  g_object_ref_sink (f->window);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (f->window));
-  wait_for (is_mapped, f->window);
-  lq_window_open_file (f->window, demo_project);
-  wait_for (has_tracks, f->window);
+  f->window = lq_ui_test_show_project (demo_project, 4);
   f->project = lq_window_get_project (f->window);
-  iterate (50); /* let it lay out */
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autoptr(GFileEnumerator) e = NULL;
-  GFileInfo *info;
-
   gtk_window_destroy (GTK_WINDOW (f->window));
   g_assert_finalize_object (f->window);
-
-  e = g_file_enumerate_children (f->folder, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
-  while ((info = g_file_enumerator_next_file (e, NULL, NULL)))
-    {
-      g_autoptr(GFile) child = g_file_get_child (f->folder, g_file_info_get_name (info));
-      g_file_delete (child, NULL, NULL);
-      g_object_unref (info);
-    }
-  g_rmdir (f->dir);
+  lq_test_remove_tree (f->dir);
   g_free (f->dir);
   g_object_unref (f->folder);
 }
@@ -183,25 +115,11 @@ find_row (GtkWidget *root, guint number)
   return NULL;
 }
 
-static GtkEventController *
-find_controller (GtkWidget *widget, GType type)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
-        return c;
-    }
-  return NULL;
-}
-
 static void
 test_reorder (Fixture *f, gconstpointer data)
 {
   static const char *original = "Morning Static|Copper Wire|Slow Tide|Last Light";
-  LqTrackList *list = LQ_TRACK_LIST (find_widget (GTK_WIDGET (f->window), LQ_TYPE_TRACK_LIST));
+  LqTrackList *list = LQ_TRACK_LIST (lq_ui_test_find_widget (GTK_WIDGET (f->window), LQ_TYPE_TRACK_LIST));
   LqHistory *history = lq_window_get_history (f->window);
   g_autofree char *o0 = order (f->project);
   GtkWidget *row;
@@ -225,10 +143,10 @@ test_reorder (Fixture *f, gconstpointer data)
   g_assert_cmpint (lq_window_get_selected (f->window), ==, 1);
 
   /* Dropping row 4 on row 1: the row's own drop target, as a drag and drop ends. */
-  iterate (50);
+  lq_test_iterate (50);
   row = find_row (GTK_WIDGET (list), 1);
   g_assert_nonnull (row);
-  target = GTK_DROP_TARGET (find_controller (row, GTK_TYPE_DROP_TARGET));
+  target = GTK_DROP_TARGET (lq_ui_test_find_controller (row, GTK_TYPE_DROP_TARGET));
   g_assert_nonnull (target);
   g_value_init (&value, G_TYPE_UINT);
   g_value_set_uint (&value, 3);
@@ -242,12 +160,12 @@ test_reorder (Fixture *f, gconstpointer data)
   g_assert_cmpint (lq_track_list_get_selected (list), ==, 0);
 
   /* The rows follow: row 1 now shows "Last Light". */
-  iterate (50);
+  lq_test_iterate (50);
   row = find_row (GTK_WIDGET (list), 1);
   g_assert_cmpstr (lq_track_get_title (lq_track_row_get_track (LQ_TRACK_ROW (row))), ==, "Last Light");
 
   /* The title shows the unsaved mark. */
-  title = find_widget (GTK_WIDGET (f->window), ADW_TYPE_WINDOW_TITLE);
+  title = lq_ui_test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_WINDOW_TITLE);
   g_assert_true (g_str_has_prefix (adw_window_title_get_title (ADW_WINDOW_TITLE (title)), "• "));
 
   /* Undo twice through the window's actions: the original order. */
@@ -283,7 +201,7 @@ test_reorder (Fixture *f, gconstpointer data)
 static void
 test_fade_drag (Fixture *f, gconstpointer data)
 {
-  LqTimeline *timeline = LQ_TIMELINE (find_widget (GTK_WIDGET (f->window), LQ_TYPE_TIMELINE));
+  LqTimeline *timeline = LQ_TIMELINE (lq_ui_test_find_widget (GTK_WIDGET (f->window), LQ_TYPE_TIMELINE));
   LqHistory *history = lq_window_get_history (f->window);
   LqTrack *track1 = lq_project_get_track (f->project, 1);
   LqTrack *track0 = lq_project_get_track (f->project, 0);
@@ -337,7 +255,7 @@ test_fade_drag (Fixture *f, gconstpointer data)
 
   /* In CD mode a dragged fade snaps to whole CD frames (588 samples). */
   g_object_set (f->project, "cd-mode", TRUE, NULL);
-  iterate (20);
+  lq_test_iterate (20);
   g_assert_true (lq_timeline_get_fade_handle (timeline, 2, TRUE, &x, &y));
   _lq_timeline_drag_begin (timeline, x, y);
   _lq_timeline_drag_end (timeline, -37, 0);
@@ -401,7 +319,7 @@ check_description (LqTimeline *timeline, LqTrack *track, guint number, guint rat
 static void
 test_fade_keys (Fixture *f, gconstpointer data)
 {
-  LqTimeline *timeline = LQ_TIMELINE (find_widget (GTK_WIDGET (f->window), LQ_TYPE_TIMELINE));
+  LqTimeline *timeline = LQ_TIMELINE (lq_ui_test_find_widget (GTK_WIDGET (f->window), LQ_TYPE_TIMELINE));
   LqHistory *history = lq_window_get_history (f->window);
   LqTrack *track = lq_project_get_track (f->project, 1);
   guint rate = lq_project_get_rate (f->project);
@@ -466,7 +384,7 @@ test_fade_keys (Fixture *f, gconstpointer data)
 
   /* In CD mode a step lands on whole CD frames. */
   g_object_set (f->project, "cd-mode", TRUE, NULL);
-  iterate (20);
+  lq_test_iterate (20);
   g_assert_true (press_binding (GTK_WIDGET (timeline), GDK_KEY_bracketright, 0));
   g_assert_cmpuint (lq_track_get_fade_in (track) % LQ_CD_FRAME_FRAMES, ==, 0);
   g_assert_cmpuint (lq_track_get_fade_in (track), >, redone);
@@ -475,7 +393,7 @@ test_fade_keys (Fixture *f, gconstpointer data)
 static void
 test_inspector_undo (Fixture *f, gconstpointer data)
 {
-  LqTrackList *list = LQ_TRACK_LIST (find_widget (GTK_WIDGET (f->window), LQ_TYPE_TRACK_LIST));
+  LqTrackList *list = LQ_TRACK_LIST (lq_ui_test_find_widget (GTK_WIDGET (f->window), LQ_TYPE_TRACK_LIST));
   LqTrack *track = lq_project_get_track (f->project, 2);
   GtkSpinButton *gain;
   guint64 pause0;
@@ -483,11 +401,11 @@ test_inspector_undo (Fixture *f, gconstpointer data)
   GtkWidget *isrc_row;
   g_autofree char *saved = NULL;
   g_autofree char *contents = NULL;
-  GtkWidget *title = find_widget (GTK_WIDGET (f->window), ADW_TYPE_WINDOW_TITLE);
+  GtkWidget *title = lq_ui_test_find_widget (GTK_WIDGET (f->window), ADW_TYPE_WINDOW_TITLE);
 
   lq_track_list_set_selected (list, 2);
   g_main_context_iteration (NULL, FALSE);
-  g_assert_true (lq_inspector_get_track (LQ_INSPECTOR (find_widget (GTK_WIDGET (f->window), LQ_TYPE_INSPECTOR))) == track);
+  g_assert_true (lq_inspector_get_track (LQ_INSPECTOR (lq_ui_test_find_widget (GTK_WIDGET (f->window), LQ_TYPE_INSPECTOR))) == track);
 
   pause0 = lq_track_get_pause (track);
   gain0 = lq_track_get_gain (track);
@@ -582,7 +500,7 @@ test_keys (Fixture *f, gconstpointer data)
   LqTransport *transport = lq_window_get_transport (f->window);
   g_autoptr(LqSequence) seq = lq_sequence_new (f->project);
   GtkWidget *title_row = find_widget_by_label (GTK_WIDGET (f->window), ADW_TYPE_ENTRY_ROW, "Title");
-  LqTrackList *list = LQ_TRACK_LIST (find_widget (GTK_WIDGET (f->window), LQ_TYPE_TRACK_LIST));
+  LqTrackList *list = LQ_TRACK_LIST (lq_ui_test_find_widget (GTK_WIDGET (f->window), LQ_TYPE_TRACK_LIST));
 
   /* With the track list focused: Space plays and pauses, End and Home, Page Down, J/K/L. */
   gtk_widget_grab_focus (GTK_WIDGET (lq_track_list_get_list_view (list)));
@@ -594,6 +512,10 @@ test_keys (Fixture *f, gconstpointer data)
   g_assert_cmpuint (lq_transport_get_position (transport), ==, seq->length);
   g_assert_true (press_key (f, GDK_KEY_Home));
   g_assert_cmpuint (lq_transport_get_position (transport), ==, 0);
+  /* From the disc's pre-gap: track 1's start, then track 2's */
+  g_assert_cmpuint (seq->placements[0].start, >, 0);
+  g_assert_true (press_key (f, GDK_KEY_Page_Down));
+  g_assert_cmpuint (lq_transport_get_position (transport), ==, seq->placements[0].start);
   g_assert_true (press_key (f, GDK_KEY_Page_Down));
   g_assert_cmpuint (lq_transport_get_position (transport), ==, seq->placements[1].start);
   g_assert_true (press_key (f, GDK_KEY_l));
@@ -613,8 +535,8 @@ static void
 test_transport (Fixture *f, gconstpointer data)
 {
   LqTransport *transport = lq_window_get_transport (f->window);
-  LqTimeline *timeline = LQ_TIMELINE (find_widget (GTK_WIDGET (f->window), LQ_TYPE_TIMELINE));
-  LqTrackList *list = LQ_TRACK_LIST (find_widget (GTK_WIDGET (f->window), LQ_TYPE_TRACK_LIST));
+  LqTimeline *timeline = LQ_TIMELINE (lq_ui_test_find_widget (GTK_WIDGET (f->window), LQ_TYPE_TIMELINE));
+  LqTrackList *list = LQ_TRACK_LIST (lq_ui_test_find_widget (GTK_WIDGET (f->window), LQ_TYPE_TRACK_LIST));
   g_autoptr(LqSequence) seq = lq_sequence_new (f->project);
   double x;
   guint64 position;
@@ -625,8 +547,8 @@ test_transport (Fixture *f, gconstpointer data)
   /* Space's action plays into the fake sink; the first track is the one heard. */
   activate (f, "win.play-pause", NULL);
   g_assert_true (lq_transport_get_playing (transport));
-  wait_for (position_beyond_half_second, transport);
-  iterate (50);
+  lq_test_wait_for (position_beyond_half_second, transport, 30);
+  lq_test_iterate (50);
   {
     GtkWidget *row = find_row (GTK_WIDGET (list), 1);
     g_assert_true (gtk_widget_has_css_class (row, "playing"));
@@ -659,7 +581,7 @@ test_transport (Fixture *f, gconstpointer data)
   g_assert_cmpint (lq_transport_get_shuttle_speed (transport), ==, 1);
   activate (f, "win.shuttle", g_variant_new_int32 (1));
   g_assert_cmpint (lq_transport_get_shuttle_speed (transport), ==, 2);
-  iterate (400);
+  lq_test_iterate (400);
   activate (f, "win.shuttle", g_variant_new_int32 (0));
   g_assert_false (lq_transport_get_playing (transport));
   position = lq_transport_get_position (transport);
@@ -669,14 +591,14 @@ test_transport (Fixture *f, gconstpointer data)
   g_assert_cmpuint (position, >, 0.6 * lq_transport_get_rate (transport));
   activate (f, "win.shuttle", g_variant_new_int32 (-1));
   g_assert_cmpint (lq_transport_get_shuttle_speed (transport), ==, -1);
-  wait_for (is_paused, transport);
+  lq_test_wait_for (is_paused, transport, 30);
   g_assert_cmpuint (lq_transport_get_position (transport), ==, 0);
 
   /* An edit while playing: a new player takes over from about the same place. */
   activate (f, "win.play-pause", NULL);
-  wait_for (position_beyond_half_second, transport);
+  lq_test_wait_for (position_beyond_half_second, transport, 30);
   lq_history_set (lq_window_get_history (f->window), lq_project_get_track (f->project, 0), NULL, "gain", -3.0, NULL);
-  iterate (600);
+  lq_test_iterate (600);
   g_assert_true (lq_transport_get_playing (transport));
   g_assert_cmpuint (lq_transport_get_position (transport), >, lq_transport_get_rate (transport) / 2);
   activate (f, "win.stop", NULL);
@@ -684,49 +606,13 @@ test_transport (Fixture *f, gconstpointer data)
   g_assert_cmpuint (lq_transport_get_position (transport), ==, 0);
 }
 
-static void
-delete_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)))
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-      delete_tree (child);
-      g_object_unref (info);
-    }
-  g_file_delete (file, NULL, NULL);
-}
-
 int
 main (int argc, char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("lq-seq-home-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  g_autofree char *home = lq_ui_test_init (&argc, &argv, "lq-seq-home-XXXXXX");
   int status;
 
-  /* Autosaves and peak caches go to a private folder; playback into a fake sink. */
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  g_setenv ("LACQUER_AUDIO_SINK", "fakesink sync=true", TRUE);
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  gst_init (&argc, &argv);
-  lq_elements_init ();
-
-  {
-    g_autofree char *demo = g_build_filename (home, "demo", NULL);
-    g_autoptr(GFile) folder = g_file_new_for_path (demo);
-    g_autoptr(GError) error = NULL;
-
-    g_mkdir_with_parents (demo, 0700);
-    demo_project = lq_demo_write_project (folder, NULL, &error);
-    g_assert_no_error (error);
-  }
+  demo_project = lq_ui_test_write_demo (home);
 
   g_test_add ("/lq/ui/sequencer/reorder", Fixture, NULL, fixture_setup, test_reorder, fixture_teardown);
   g_test_add ("/lq/ui/sequencer/fade-drag", Fixture, NULL, fixture_setup, test_fade_drag, fixture_teardown);
@@ -737,9 +623,6 @@ main (int argc, char **argv)
 
   status = g_test_run ();
   g_clear_object (&demo_project);
-  {
-    g_autoptr(GFile) dir = g_file_new_for_path (home);
-    delete_tree (dir);
-  }
+  lq_test_remove_tree (home);
   return status;
 }

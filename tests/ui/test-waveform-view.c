@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "lq-ui-test-util.h"
 #include "lq-elements.h"
 #include "lq-synth.h"
 #include "lq-wav.h"
@@ -153,37 +154,6 @@ typedef struct
   GtkWidget *view;
 } Fixture;
 
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static void
-wait_for (gboolean (*cond) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -194,7 +164,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   gtk_window_set_decorated (f->window, FALSE);
   gtk_window_set_default_size (f->window, WIDTH, HEIGHT);
   gtk_window_present (f->window);
-  wait_for (is_mapped, f->view);
+  lq_test_wait_for (lq_ui_test_is_mapped, f->view, 20);
   while (gtk_widget_get_width (f->view) != WIDTH || gtk_widget_get_height (f->view) != HEIGHT)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -311,27 +281,13 @@ loop_cb (LqWaveformView *view, guint64 start, guint64 end, guint64 *out)
   out[1] = end;
 }
 
-static GtkEventController *
-find_controller (GtkWidget *widget, GType type)
-{
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
-
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (c, type))
-        return c;
-    }
-  return NULL;
-}
-
 static void
 test_click_and_zoom (Fixture *f, gconstpointer data)
 {
   g_autoptr(LqPeakCache) peaks = make_sine_peaks (0.5, 10.0);
   LqWaveformSegment seg = { 0, 10 * RATE, 0, 1.0, peaks, 0, 1, { 0 } };
   LqWaveformView *view = LQ_WAVEFORM_VIEW (f->view);
-  GtkGesture *drag = GTK_GESTURE (find_controller (f->view, GTK_TYPE_GESTURE_DRAG));
+  GtkGesture *drag = GTK_GESTURE (lq_ui_test_find_controller (f->view, GTK_TYPE_GESTURE_DRAG));
   guint64 seek = G_MAXUINT64, loop[2] = { 0, 0 };
 
   lq_waveform_view_set_segments (view, &seg, 1, 10 * RATE, RATE);
@@ -361,8 +317,8 @@ test_click_and_zoom (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (fabs ((double) lq_waveform_view_x_to_sample (view, 0) - 2.5 * RATE), <=, 1);
   /* A wheel step moves a tenth of the view (0.5 s), back past the start stops there. */
   {
-    GtkEventController *scroll = find_controller (f->view, GTK_TYPE_EVENT_CONTROLLER_SCROLL);
-    GtkGesture *pinch = GTK_GESTURE (find_controller (f->view, GTK_TYPE_GESTURE_ZOOM));
+    GtkEventController *scroll = lq_ui_test_find_controller (f->view, GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+    GtkGesture *pinch = GTK_GESTURE (lq_ui_test_find_controller (f->view, GTK_TYPE_GESTURE_ZOOM));
     gboolean handled = FALSE;
 
     g_assert_nonnull (scroll);
@@ -465,7 +421,7 @@ test_processed (Fixture *f, gconstpointer data)
   g_assert_null (lq_waveform_view_get_processed_peaks (view, 0));
 
   /* Built in the background: the view gets it. */
-  wait_for (has_processed, view);
+  lq_test_wait_for (has_processed, view, 20);
   first = lq_waveform_view_get_processed_peaks (view, 0);
   g_assert_true (first == lq_album_layout_get_processed_peaks (layout, track));
   g_assert_cmpuint (lq_peak_store_get_n_processed_builds (store), ==, 1);
@@ -493,7 +449,7 @@ test_processed (Fixture *f, gconstpointer data)
   g_assert_null (lq_waveform_view_get_processed_peaks (view, 0));
   lq_chain_element_set_double (limiter, "ceiling", -18.0);
   lq_chain_element_set_double (limiter, "ceiling", -20.0);
-  wait_for (has_processed, view);
+  lq_test_wait_for (has_processed, view, 20);
   second = lq_waveform_view_get_processed_peaks (view, 0);
   g_assert_true (second != first);
   g_assert_cmpuint (lq_peak_store_get_n_processed_builds (store), ==, 2);
@@ -502,7 +458,7 @@ test_processed (Fixture *f, gconstpointer data)
   /* Back to -12 dB (as an undo would): found again at once, without a build. */
   lq_chain_element_set_double (limiter, "ceiling", -12.0);
   g_assert_true (lq_waveform_view_get_processed_peaks (view, 0) == first);
-  iterate_for (200);
+  lq_test_iterate (200);
   g_assert_cmpuint (lq_peak_store_get_n_processed_builds (store), ==, 2);
 
   /* Without the overlay: the processed peaks are kept but not drawn. */
@@ -513,18 +469,7 @@ test_processed (Fixture *f, gconstpointer data)
 
   lq_waveform_view_set_layout (view, NULL);
   lq_album_layout_set_project (layout, NULL);
-  {
-    g_autoptr(GDir) d = g_dir_open (cache_dir, 0, NULL);
-    const char *name;
-    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (cache_dir, name, NULL);
-        g_unlink (child);
-      }
-  }
-  g_rmdir (cache_dir);
-  g_unlink (path);
-  g_rmdir (dir);
+  lq_test_remove_tree (dir);
 }
 
 /* ---- Frame time ---- */
@@ -653,10 +598,7 @@ test_frame_time (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  gst_init (&argc, &argv);
-  lq_elements_init ();
+  lq_ui_test_init (&argc, &argv, NULL);
 
   g_test_add ("/lq/ui/waveform/levels", Fixture, NULL, fixture_setup, test_levels, fixture_teardown);
   g_test_add ("/lq/ui/waveform/click-and-zoom", Fixture, NULL, fixture_setup, test_click_and_zoom, fixture_teardown);

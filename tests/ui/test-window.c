@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 
+#include "lq-ui-test-util.h"
 #include "lq-autosave.h"
 #include "lq-demo.h"
 #include "lq-elements.h"
@@ -35,25 +36,6 @@ find_widget (GtkWidget *root, GType type, const char *tooltip)
   return NULL;
 }
 
-static void
-wait_for (gboolean (*cond) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
 static gboolean
 has_tracks (gpointer data)
 {
@@ -68,7 +50,7 @@ test_window_shell (void)
 
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  lq_test_wait_for (lq_ui_test_is_mapped, window, 20);
 
   header = find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR, NULL);
   stack = find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, NULL);
@@ -113,10 +95,10 @@ test_window_shows_album (void)
   g_assert_nonnull (files);
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  lq_test_wait_for (lq_ui_test_is_mapped, window, 20);
 
   lq_window_add_files (window, (GFile **) files->pdata, files->len);
-  wait_for (has_tracks, window);
+  lq_test_wait_for (has_tracks, window, 20);
 
   stack = find_widget (GTK_WIDGET (window), GTK_TYPE_STACK, NULL);
   list = find_widget (GTK_WIDGET (window), GTK_TYPE_LIST_VIEW, NULL);
@@ -148,10 +130,10 @@ test_window_opens_project (void)
   g_assert_nonnull (project);
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  lq_test_wait_for (lq_ui_test_is_mapped, window, 20);
 
   lq_window_open_file (window, project);
-  wait_for (has_tracks, window);
+  lq_test_wait_for (has_tracks, window, 20);
   title = find_widget (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE, NULL);
   g_assert_cmpstr (adw_window_title_get_title (ADW_WINDOW_TITLE (title)), ==, "Lacquer Demo Album");
   g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)), ==, "4 tracks · 1:48");
@@ -159,51 +141,9 @@ test_window_opens_project (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
-  {
-    g_autoptr(GFileEnumerator) e = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
-    GFileInfo *info;
-    while ((info = g_file_enumerator_next_file (e, NULL, NULL)))
-      {
-        g_autoptr(GFile) child = g_file_get_child (folder, g_file_info_get_name (info));
-        g_file_delete (child, NULL, NULL);
-        g_object_unref (info);
-      }
-  }
-  g_rmdir (dir);
+  lq_test_remove_tree (dir);
 }
 
-
-static void
-delete_folder (const char *dir)
-{
-  g_autoptr(GFile) folder = g_file_new_for_path (dir);
-  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (folder, G_FILE_ATTRIBUTE_STANDARD_NAME, 0, NULL, NULL);
-  GFileInfo *info;
-
-  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)))
-    {
-      g_autoptr(GFile) child = g_file_get_child (folder, g_file_info_get_name (info));
-      g_file_delete (child, NULL, NULL);
-      g_object_unref (info);
-    }
-  g_rmdir (dir);
-}
-
-static void
-delete_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) e = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (e != NULL && (info = g_file_enumerator_next_file (e, NULL, NULL)))
-    {
-      g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-      delete_tree (child);
-      g_object_unref (info);
-    }
-  g_file_delete (file, NULL, NULL);
-}
 
 /* The demo project for the tests below, written once (and deleted at the end). */
 static char *shared_dir;
@@ -289,7 +229,7 @@ test_window_drop_files (void)
   g_assert_nonnull (project);
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  lq_test_wait_for (lq_ui_test_is_mapped, window, 20);
 
   /* The window's drop target for files */
   controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
@@ -310,7 +250,7 @@ test_window_drop_files (void)
   g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
   g_value_unset (&value);
   g_assert_true (dropped);
-  wait_for (has_two_tracks, window);
+  lq_test_wait_for (has_two_tracks, window, 20);
   g_assert_true (g_file_equal (lq_track_get_file (lq_project_get_track (lq_window_get_project (window), 1)), wavs[1]));
   /* Added tracks are a change to save. */
   g_assert_true (lq_history_is_modified (lq_window_get_history (window)));
@@ -320,9 +260,9 @@ test_window_drop_files (void)
   g_value_take_boxed (&value, gdk_file_list_new_from_array (&project, 1));
   g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
   g_value_unset (&value);
-  wait_for (has_dialog, window);
+  lq_test_wait_for (has_dialog, window, 20);
   respond (GTK_WINDOW (window), "discard");
-  wait_for (title_is_demo, window);
+  lq_test_wait_for (title_is_demo, window, 20);
   g_assert_cmpuint (lq_project_get_n_tracks (lq_window_get_project (window)), ==, 4);
   g_assert_false (lq_history_is_modified (lq_window_get_history (window)));
 
@@ -354,27 +294,27 @@ test_window_close_asks (void)
   GWeakRef ref;
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  lq_test_wait_for (lq_ui_test_is_mapped, window, 20);
   lq_window_open_file (window, project);
-  wait_for (has_tracks, window);
+  lq_test_wait_for (has_tracks, window, 20);
 
   /* Unchanged: closing does not ask. An edit: it does, and Cancel keeps the window. */
   lq_history_set (lq_window_get_history (window), lq_project_get_track (lq_window_get_project (window), 0),
                   NULL, "gain", -1.0, NULL);
   gtk_window_close (GTK_WINDOW (window));
-  wait_for (has_dialog, window);
+  lq_test_wait_for (has_dialog, window, 20);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   respond (GTK_WINDOW (window), "cancel");
-  wait_for (has_no_dialog, window);
+  lq_test_wait_for (has_no_dialog, window, 20);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
   g_assert_true (lq_history_is_modified (lq_window_get_history (window)));
 
   /* Save: the project is written, then the window closes. */
   g_weak_ref_init (&ref, window);
   gtk_window_close (GTK_WINDOW (window));
-  wait_for (has_dialog, window);
+  lq_test_wait_for (has_dialog, window, 20);
   respond (GTK_WINDOW (window), "save");
-  wait_for (is_destroyed, &ref);
+  lq_test_wait_for (is_destroyed, &ref, 20);
   g_weak_ref_clear (&ref);
   {
     g_autoptr(LqProject) saved = lq_project_load (project, NULL, NULL);
@@ -411,12 +351,12 @@ test_window_recovery (void)
   window = lq_window_new (NULL);
   g_object_ref_sink (window);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for (is_mapped, window);
+  lq_test_wait_for (lq_ui_test_is_mapped, window, 20);
   lq_window_offer_recovery (window);
-  wait_for (has_dialog, window);
+  lq_test_wait_for (has_dialog, window, 20);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (find_dialog (GTK_WINDOW (window))), "Lacquer Demo Album"));
   respond (GTK_WINDOW (window), "recover");
-  wait_for (is_recovered, window);
+  lq_test_wait_for (is_recovered, window, 20);
   g_assert_cmpfloat (lq_track_get_gain (lq_project_get_track (lq_window_get_project (window), 2)), ==, -4.0);
   g_assert_true (lq_history_is_modified (lq_window_get_history (window)));
   g_assert_true (g_file_equal (lq_project_get_file (lq_window_get_project (window)), file));
@@ -441,7 +381,7 @@ test_preferences_window (void)
 
   g_object_ref_sink (prefs);
   gtk_window_present (GTK_WINDOW (prefs));
-  wait_for (is_mapped, prefs);
+  lq_test_wait_for (lq_ui_test_is_mapped, prefs, 20);
 
   /* The style row follows the setting and writes it back. */
   combo = find_widget (GTK_WIDGET (prefs), ADW_TYPE_COMBO_ROW, NULL);
@@ -480,18 +420,8 @@ test_cache_location (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("lq-ui-home-XXXXXX", NULL);
-  g_autofree char *data = g_build_filename (home, "data", NULL);
-  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  g_autofree char *home = lq_ui_test_init (&argc, &argv, "lq-ui-home-XXXXXX");
   int status;
-
-  /* Autosaves and peak caches in a private folder */
-  g_setenv ("XDG_DATA_HOME", data, TRUE);
-  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  gst_init (&argc, &argv);
-  lq_elements_init ();
 
   g_test_add_func ("/lq/ui/window-shell", test_window_shell);
   g_test_add_func ("/lq/ui/window-shows-album", test_window_shows_album);
@@ -504,10 +434,7 @@ main (int argc, char **argv)
 
   status = g_test_run ();
   if (shared_dir != NULL)
-    delete_folder (shared_dir);
-  {
-    g_autoptr(GFile) dir = g_file_new_for_path (home);
-    delete_tree (dir);
-  }
+    lq_test_remove_tree (shared_dir);
+  lq_test_remove_tree (home);
   return status;
 }
