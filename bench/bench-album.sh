@@ -3,7 +3,8 @@
 #   bench/bench-album.sh [BUILD_DIR] [MINUTES]
 # The album is the demo tracks repeated (made under /tmp, never in the repository); every
 # track gets EQ (6 bands) + multiband (3 bands) + compressor + imager + limiter, the master
-# a limiter and a 16-bit dither. Prints wall and CPU time of `lacquer-cli render` (three runs).
+# a limiter and a 16-bit dither. Prints wall and CPU time of `lacquer-cli render` (three runs),
+# then of the album measured as delivered (`lacquer-cli analyze`) beside ffmpeg's ebur128.
 set -euo pipefail
 build=${1:-_build}
 minutes=${2:-60}
@@ -57,5 +58,25 @@ for run in (1, 2, 3):
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     print(f'run {run}: {seconds/60:.1f} min album rendered in {wall:.2f} s wall '
           f'({seconds/wall:.0f}x realtime), {cpu:.2f} s CPU ({seconds/cpu:.0f}x per core)')
+
+# The window's background measurement of the album as delivered (render in memory + a loudness
+# meter per track and one for the album: `lacquer-cli analyze ALBUM.lacquer`), next to ffmpeg's
+# EBU R 128 meter with true peak reading the rendered file (it only measures).
+def timed(argv):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.monotonic() - start, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+for run in (1, 2):
+    wall, cpu = timed([cli, 'analyze', work + '/album.lacquer'])
+    print(f'measure {run}: lacquer-cli analyze (render + meters): {wall:.2f} s wall ({seconds/wall:.0f}x), '
+          f'{cpu:.2f} s CPU', end='')
+    try:
+        fwall, fcpu = timed(['ffmpeg', '-nostdin', '-i', work + '/out.wav', '-af', 'ebur128=peak=true',
+                             '-f', 'null', '-'])
+        print(f'; ffmpeg ebur128 on the rendered WAV: {fwall:.2f} s wall ({seconds/fwall:.0f}x), {fcpu:.2f} s CPU')
+    except FileNotFoundError:
+        print('; ffmpeg not installed')
 PY
 rm -f "$work/out.wav"

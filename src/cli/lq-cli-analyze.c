@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lq-analyzer.h"
+#include "lq-render.h"
 
 #include "lq-cli.h"
 
@@ -169,6 +170,94 @@ print_json (const LqAlbumAnalysis *album,
   g_print ("%s\n", text);
 }
 
+static void
+print_summary (const LqLoudnessSummary *v)
+{
+  print_value ("integrated_lufs", KIND_LU, v->integrated_lufs);
+  print_value ("lra_lu", KIND_LU, v->lra_lu);
+  print_value ("true_peak_dbtp", KIND_LU, v->true_peak_dbtp);
+  print_value ("sample_peak_dbfs", KIND_LU, v->sample_peak_dbfs);
+  print_value ("max_short_term_lufs", KIND_LU, v->max_short_term_lufs);
+  print_value ("plr_lu", KIND_LU, v->true_peak_dbtp - v->integrated_lufs);
+}
+
+static void
+add_summary_json (JsonBuilder             *builder,
+                  const LqLoudnessSummary *v)
+{
+  add_number (builder, "integrated_lufs", v->integrated_lufs);
+  add_number (builder, "lra_lu", v->lra_lu);
+  add_number (builder, "true_peak_dbtp", v->true_peak_dbtp);
+  add_number (builder, "sample_peak_dbfs", v->sample_peak_dbfs);
+  add_number (builder, "max_short_term_lufs", v->max_short_term_lufs);
+  add_number (builder, "plr_lu", v->true_peak_dbtp - v->integrated_lufs);
+}
+
+/* A project measured as delivered: each track after its chain and the master chain (the
+ * window's track list shows the same values). */
+static int
+analyze_project (GFile    *file,
+                 gboolean  json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LqProject) project = lq_project_load (file, NULL, &error);
+  g_autoptr(LqAlbumLoudness) values = NULL;
+
+  if (project == NULL || (values = lq_render_measure (project, NULL, &error)) == NULL)
+    {
+      lq_cli_print_error (NULL, error);
+      return LQ_CLI_EXIT_FAILURE;
+    }
+  if (json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *name = g_file_get_parse_name (file);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "project");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "tracks");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < values->n_tracks; i++)
+        {
+          const char *title = lq_track_get_title (values->tracks[i].track);
+
+          json_builder_begin_object (builder);
+          add_int (builder, "number", i + 1);
+          json_builder_set_member_name (builder, "title");
+          json_builder_add_string_value (builder, title != NULL ? title : "");
+          add_summary_json (builder, &values->tracks[i].loudness);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "album");
+      json_builder_begin_object (builder);
+      add_summary_json (builder, &values->album);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      g_print ("%s\n", text);
+      return LQ_CLI_EXIT_OK;
+    }
+  for (guint i = 0; i < values->n_tracks; i++)
+    {
+      const char *title = lq_track_get_title (values->tracks[i].track);
+
+      g_print ("%u %s\n", i + 1, title != NULL ? title : "");
+      print_summary (&values->tracks[i].loudness);
+    }
+  g_print (g_dngettext (GETTEXT_PACKAGE, "album (%u track)\n", "album (%u tracks)\n", values->n_tracks),
+           values->n_tracks);
+  print_summary (&values->album);
+  return LQ_CLI_EXIT_OK;
+}
+
 /* lacquer-cli analyze [--json] [--threads N] FILE…: loudness and peaks of each file and, with
  * more than one file, of the whole album. Exit 1 when a file could not be analysed (the
  * others still are), 2 for usage errors. */
@@ -184,7 +273,7 @@ lq_cli_analyze (int    argc,
       N_("Files analysed at once (default: one per processor core)"), N_("N") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE… — measure loudness and peaks"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE…|PROJECT — measure loudness and peaks"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(LqAlbumAnalysis) album = NULL;
@@ -194,7 +283,9 @@ lq_cli_analyze (int    argc,
     _("Measures each file after EBU R 128 / ITU-R BS.1770: integrated loudness, loudness\n"
       "range, true and sample peak, maximum momentary and short-term loudness, duration,\n"
       "sample rate and channels. With several files, also the album's integrated loudness\n"
-      "and loudness range, as if the files were played one after another."));
+      "and loudness range, as if the files were played one after another.\n"
+      "Given a project (.lacquer), measures the album as delivered: each track after its\n"
+      "chain, gains and fades and the master chain, and the whole album."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return lq_cli_usage_error (context, error->message);
   if (argc < 2)
@@ -202,6 +293,11 @@ lq_cli_analyze (int    argc,
   if (threads < 0)
     return lq_cli_usage_error (context, _("--threads must be 0 or more"));
 
+  if (argc == 2 && g_str_has_suffix (argv[1], ".lacquer"))
+    {
+      g_autoptr(GFile) project = g_file_new_for_commandline_arg (argv[1]);
+      return analyze_project (project, json);
+    }
   for (int i = 1; i < argc; i++)
     g_ptr_array_add (files, g_file_new_for_commandline_arg (argv[i]));
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The album measured as delivered (lq_render_measure): every value equals libebur128's on
- * the rendered file, each track's span and the whole album, master limiter included. */
+/* The album measured as delivered (lq_render_measure, and `lacquer-cli analyze PROJECT`):
+ * every value equals libebur128's on the rendered file, each track's span and the whole
+ * album, master limiter included. */
 #include "config.h"
 
 #include <math.h>
 
 #include <ebur128.h>
 #include <gst/gst.h>
+#include <json-glib/json-glib.h>
 
 #include "../lq-test-util.h"
 #include "lq-demo.h"
@@ -92,6 +94,39 @@ check_summary (const char              *what,
   g_assert_cmpfloat_with_epsilon (values->lra_lu, ref->lra, 0.5);
 }
 
+/* `lacquer-cli analyze --json PROJECT`, parsed. */
+static JsonObject *
+cli_analyze (const char *project_path, JsonParser *parser)
+{
+  const char *cli = g_getenv ("LACQUER_CLI");
+  const char *argv[] = { cli, "analyze", "--json", project_path, NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_nonnull (cli);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+check_cli (const char      *what,
+           JsonObject      *values,
+           const Reference *ref)
+{
+  g_test_message ("lacquer-cli %s: %.3f LUFS, %.3f dBTP", what, json_object_get_double_member (values, "integrated_lufs"),
+                  json_object_get_double_member (values, "true_peak_dbtp"));
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (values, "integrated_lufs"), ref->integrated, 0.01);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (values, "sample_peak_dbfs"), ref->sample_peak, 0.001);
+  g_assert_cmpfloat (json_object_get_double_member (values, "true_peak_dbtp"), <=, ref->true_peak + 0.2);
+  g_assert_cmpfloat (json_object_get_double_member (values, "true_peak_dbtp"), >=, ref->true_peak - 0.4);
+}
+
 static void
 test_as_delivered (void)
 {
@@ -99,14 +134,18 @@ test_as_delivered (void)
   g_autoptr(LqProject) project = demo_project ();
   g_autoptr(LqSequence) seq = lq_sequence_new (project);
   g_autofree char *path = g_build_filename (dir, "album.wav", NULL);
+  g_autofree char *project_path = g_build_filename (dir, "album.lacquer", NULL);
   g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autoptr(GFile) project_file = g_file_new_for_path (project_path);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *cli;
+  JsonArray *cli_tracks;
   g_autoptr(GError) error = NULL;
   g_autoptr(LqAlbumLoudness) values = NULL;
-  g_autofree char *bytes = NULL;
+  g_autofree float *audio = NULL;
   LqRenderOptions options = { LQ_WAV_FLOAT32, 0, NULL };
-  const float *audio;
+  LqTestWav wav;
   Reference ref;
-  gsize len;
 
   values = lq_render_measure (project, NULL, &error);
   g_assert_no_error (error);
@@ -115,9 +154,14 @@ test_as_delivered (void)
 
   g_assert_true (lq_render_album (project, out, &options, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
-  audio = (const float *) (gpointer) (bytes + 44); /* float stereo: a 44-byte header */
-  g_assert_cmpuint ((len - 44) / 8, ==, seq->length);
+  audio = lq_test_read_float_wav (path, &wav);
+  g_assert_cmpuint (wav.frames, ==, seq->length);
+  /* The command line measures the same project, saved */
+  g_assert_true (lq_project_save (project, project_file, NULL, &error));
+  g_assert_no_error (error);
+  cli = cli_analyze (project_path, parser);
+  cli_tracks = json_object_get_array_member (cli, "tracks");
+  g_assert_cmpuint (json_array_get_length (cli_tracks), ==, seq->n_placements);
 
   for (guint i = 0; i < seq->n_placements; i++)
     {
@@ -130,6 +174,7 @@ test_as_delivered (void)
       g_assert_cmpuint (values->tracks[i].index, ==, p->index);
       measure_with_libebur128 (audio + from * 2, to - from, seq->rate, &ref);
       check_summary (what, &values->tracks[i].loudness, &ref);
+      check_cli (what, json_array_get_object_element (cli_tracks, i), &ref);
       /* As delivered: through the master limiter, whatever the track's gain. */
       g_assert_cmpfloat (values->tracks[i].loudness.true_peak_dbtp, <=, CEILING + 0.05);
     }
@@ -138,6 +183,7 @@ test_as_delivered (void)
 
   measure_with_libebur128 (audio, seq->length, seq->rate, &ref);
   check_summary ("album", &values->album, &ref);
+  check_cli ("album", json_object_get_object_member (cli, "album"), &ref);
   lq_test_remove_tree (dir);
 }
 
