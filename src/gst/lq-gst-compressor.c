@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "lq-gst-compressor.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-compressor
@@ -89,6 +90,24 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define FIELD(member) LQ_GST_FIELD (LqGstCompressor, member)
+static const LqGstField fields[N_PROPS] = {
+  [PROP_THRESHOLD] = FIELD (props.threshold),
+  [PROP_RATIO] = FIELD (props.ratio),
+  [PROP_KNEE] = FIELD (props.knee),
+  [PROP_ATTACK] = FIELD (props.attack),
+  [PROP_RELEASE] = FIELD (props.release),
+  [PROP_AUTO_RELEASE] = FIELD (props.auto_release),
+  [PROP_MAKEUP] = FIELD (props.makeup),
+  [PROP_SIDECHAIN_HPF] = FIELD (props.sidechain_hpf),
+  [PROP_LINK] = FIELD (props.link),
+  [PROP_DETECTOR] = FIELD (props.detector),
+  [PROP_MIX] = FIELD (props.mix),
+  [PROP_LOOKAHEAD] = FIELD (props.lookahead),
+  [PROP_GAIN_REDUCTION] = FIELD (gain_reduction),
+};
+#undef FIELD
+
 GType
 lq_gst_compressor_detector_get_type (void)
 {
@@ -118,9 +137,7 @@ sync_kernel (LqGstCompressor *self)
   CompParams *a = &self->applied;
   gboolean all = self->fresh;
 
-  GST_OBJECT_LOCK (self);
-  p = self->props;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, p, self->props);
 
 #define CHANGED(field) (all || p.field != a->field)
   if (CHANGED (threshold))
@@ -181,9 +198,7 @@ lq_gst_compressor_process (LqAudioFilter *filter,
   sync_kernel (self);
   lq_compressor_process (self->kernel, data, frames);
   gr = lq_compressor_get_gain_reduction (self->kernel);
-  GST_OBJECT_LOCK (self);
-  self->gain_reduction = gr;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, self->gain_reduction, gr);
 }
 
 static void
@@ -201,9 +216,7 @@ lq_gst_compressor_get_latency (LqAudioFilter *filter)
   LqGstCompressor *self = LQ_GST_COMPRESSOR (filter);
   double ms;
 
-  GST_OBJECT_LOCK (self);
-  ms = self->props.lookahead;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, ms, self->props.lookahead);
   /* The same rounding as the kernel's, from the property, so the base class knows the delay
    * the kernel is about to take on. */
   return lookahead_frames (ms, lq_audio_filter_get_rate (filter));
@@ -219,120 +232,15 @@ lq_gst_compressor_finalize (GObject *object)
   G_OBJECT_CLASS (lq_gst_compressor_parent_class)->finalize (object);
 }
 
-static void
-lq_gst_compressor_get_property (GObject    *object,
-                                guint       prop_id,
-                                GValue     *value,
-                                GParamSpec *pspec)
-{
-  LqGstCompressor *self = LQ_GST_COMPRESSOR (object);
-  CompParams *p = &self->props;
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_THRESHOLD:
-      g_value_set_double (value, p->threshold);
-      break;
-    case PROP_RATIO:
-      g_value_set_double (value, p->ratio);
-      break;
-    case PROP_KNEE:
-      g_value_set_double (value, p->knee);
-      break;
-    case PROP_ATTACK:
-      g_value_set_double (value, p->attack);
-      break;
-    case PROP_RELEASE:
-      g_value_set_double (value, p->release);
-      break;
-    case PROP_AUTO_RELEASE:
-      g_value_set_boolean (value, p->auto_release);
-      break;
-    case PROP_MAKEUP:
-      g_value_set_double (value, p->makeup);
-      break;
-    case PROP_SIDECHAIN_HPF:
-      g_value_set_double (value, p->sidechain_hpf);
-      break;
-    case PROP_LINK:
-      g_value_set_double (value, p->link);
-      break;
-    case PROP_DETECTOR:
-      g_value_set_enum (value, p->detector);
-      break;
-    case PROP_MIX:
-      g_value_set_double (value, p->mix);
-      break;
-    case PROP_LOOKAHEAD:
-      g_value_set_double (value, p->lookahead);
-      break;
-    case PROP_GAIN_REDUCTION:
-      g_value_set_double (value, self->gain_reduction);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
+/* A new lookahead is a new latency: the base class posts a LATENCY message. */
 static void
 lq_gst_compressor_set_property (GObject      *object,
                                 guint         prop_id,
                                 const GValue *value,
                                 GParamSpec   *pspec)
 {
-  LqGstCompressor *self = LQ_GST_COMPRESSOR (object);
-  CompParams *p = &self->props;
-  gboolean latency_changed = FALSE;
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_THRESHOLD:
-      p->threshold = g_value_get_double (value);
-      break;
-    case PROP_RATIO:
-      p->ratio = g_value_get_double (value);
-      break;
-    case PROP_KNEE:
-      p->knee = g_value_get_double (value);
-      break;
-    case PROP_ATTACK:
-      p->attack = g_value_get_double (value);
-      break;
-    case PROP_RELEASE:
-      p->release = g_value_get_double (value);
-      break;
-    case PROP_AUTO_RELEASE:
-      p->auto_release = g_value_get_boolean (value);
-      break;
-    case PROP_MAKEUP:
-      p->makeup = g_value_get_double (value);
-      break;
-    case PROP_SIDECHAIN_HPF:
-      p->sidechain_hpf = g_value_get_double (value);
-      break;
-    case PROP_LINK:
-      p->link = g_value_get_double (value);
-      break;
-    case PROP_DETECTOR:
-      p->detector = g_value_get_enum (value);
-      break;
-    case PROP_MIX:
-      p->mix = g_value_get_double (value);
-      break;
-    case PROP_LOOKAHEAD:
-      latency_changed = p->lookahead != g_value_get_double (value);
-      p->lookahead = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-
-  if (latency_changed)
-    lq_audio_filter_latency_changed (LQ_AUDIO_FILTER (self));
+  if (lq_gst_util_set_field (object, value, pspec) && prop_id == PROP_LOOKAHEAD)
+    lq_audio_filter_latency_changed (LQ_AUDIO_FILTER (object));
 }
 
 static void
@@ -345,7 +253,7 @@ lq_gst_compressor_class_init (LqGstCompressorClass *klass)
   const GParamFlags cflags = flags | GST_PARAM_CONTROLLABLE;
 
   object_class->finalize = lq_gst_compressor_finalize;
-  object_class->get_property = lq_gst_compressor_get_property;
+  object_class->get_property = lq_gst_util_get_property;
   object_class->set_property = lq_gst_compressor_set_property;
 
   filter_class->setup = lq_gst_compressor_setup;
@@ -400,7 +308,7 @@ lq_gst_compressor_class_init (LqGstCompressorClass *klass)
     g_param_spec_double ("gain-reduction", "Gain reduction",
                          "Gain reduction at the end of the last buffer in dB (>= 0), for meters",
                          0.0, G_MAXDOUBLE, 0.0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_COMPRESSOR_DETECTOR, 0);
 }
@@ -408,19 +316,6 @@ lq_gst_compressor_class_init (LqGstCompressorClass *klass)
 static void
 lq_gst_compressor_init (LqGstCompressor *self)
 {
-  CompParams *p = &self->props;
-
-  p->threshold = -18.0;
-  p->ratio = 2.0;
-  p->knee = 6.0;
-  p->attack = 10.0;
-  p->release = 150.0;
-  p->auto_release = FALSE;
-  p->makeup = 0.0;
-  p->sidechain_hpf = 0.0;
-  p->link = 1.0;
-  p->detector = LQ_GST_COMPRESSOR_DETECTOR_PEAK;
-  p->mix = 1.0;
-  p->lookahead = 0.0;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
   self->fresh = TRUE;
 }

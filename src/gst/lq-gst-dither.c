@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lq-gst-dither.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-dither
@@ -64,6 +65,15 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define FIELD(member) LQ_GST_FIELD (LqGstDither, props.member)
+static const LqGstField fields[N_PROPS] = {
+  [PROP_BITS] = FIELD (bits),
+  [PROP_NOISE_SHAPING] = FIELD (shape),
+  [PROP_MUTE_SILENCE] = FIELD (mute_silence),
+  [PROP_SEED] = FIELD (seed),
+};
+#undef FIELD
+
 GType
 lq_gst_dither_shape_get_type (void)
 {
@@ -88,9 +98,7 @@ sync_kernel (LqGstDither *self)
   DitherParams *a = &self->applied;
   gboolean all = self->fresh;
 
-  GST_OBJECT_LOCK (self);
-  p = self->props;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, p, self->props);
 
   if (all || p.bits != a->bits)
     lq_dither_set_bits (self->kernel, (unsigned) p.bits);
@@ -152,66 +160,6 @@ lq_gst_dither_finalize (GObject *object)
 }
 
 static void
-lq_gst_dither_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  LqGstDither *self = LQ_GST_DITHER (object);
-  DitherParams *p = &self->props;
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_BITS:
-      g_value_set_int (value, p->bits);
-      break;
-    case PROP_NOISE_SHAPING:
-      g_value_set_enum (value, p->shape);
-      break;
-    case PROP_MUTE_SILENCE:
-      g_value_set_boolean (value, p->mute_silence);
-      break;
-    case PROP_SEED:
-      g_value_set_uint64 (value, p->seed);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-lq_gst_dither_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  LqGstDither *self = LQ_GST_DITHER (object);
-  DitherParams *p = &self->props;
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_BITS:
-      p->bits = g_value_get_int (value);
-      break;
-    case PROP_NOISE_SHAPING:
-      p->shape = g_value_get_enum (value);
-      break;
-    case PROP_MUTE_SILENCE:
-      p->mute_silence = g_value_get_boolean (value);
-      break;
-    case PROP_SEED:
-      p->seed = g_value_get_uint64 (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 lq_gst_dither_class_init (LqGstDitherClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -220,8 +168,8 @@ lq_gst_dither_class_init (LqGstDitherClass *klass)
   const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = lq_gst_dither_finalize;
-  object_class->get_property = lq_gst_dither_get_property;
-  object_class->set_property = lq_gst_dither_set_property;
+  object_class->get_property = lq_gst_util_get_property;
+  object_class->set_property = lq_gst_util_set_property;
 
   filter_class->setup = lq_gst_dither_setup;
   filter_class->process = lq_gst_dither_process;
@@ -248,7 +196,7 @@ lq_gst_dither_class_init (LqGstDitherClass *klass)
     g_param_spec_uint64 ("seed", "Seed",
                          "Seed of the dither noise: the same seed and input give the same output",
                          0, G_MAXUINT64, LQ_DITHER_SEED_DEFAULT, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_DITHER_SHAPE, 0);
 }
@@ -256,12 +204,6 @@ lq_gst_dither_class_init (LqGstDitherClass *klass)
 static void
 lq_gst_dither_init (LqGstDither *self)
 {
-  DitherParams *p = &self->props;
-
-  p->bits = LQ_DITHER_BITS_DEFAULT;
-  p->shape = LQ_GST_DITHER_SHAPE_NONE;
-  p->mute_silence = TRUE;
-  p->seed = LQ_DITHER_SEED_DEFAULT;
-  self->applied = *p;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
   self->fresh = TRUE;
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lq-gst-eq-band.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-eq-band
@@ -19,14 +20,8 @@ struct _LqGstEqBand
 {
   GstObject parent_instance;
 
-  /* Properties (GST_OBJECT_LOCK) */
-  LqGstEqBandType type;     /* filter shape */
-  double freq;              /* Hz */
-  double gain;              /* dB, bells and shelves */
-  double q;                 /* bandwidth, or the passes' resonance */
-  guint slope;              /* dB/oct, passes */
-  LqGstEqChannels channels; /* component acted on */
-  gboolean bypass;          /* band off */
+  /* Properties (GST_OBJECT_LOCK), as the kernel takes them */
+  LqEqBand settings;
 };
 
 G_DEFINE_FINAL_TYPE (LqGstEqBand, lq_gst_eq_band, GST_TYPE_OBJECT)
@@ -44,6 +39,18 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+#define FIELD(member) LQ_GST_FIELD (LqGstEqBand, settings.member)
+static const LqGstField fields[N_PROPS] = {
+  [PROP_TYPE] = FIELD (type),
+  [PROP_FREQ] = FIELD (freq),
+  [PROP_GAIN] = FIELD (gain_db),
+  [PROP_Q] = FIELD (q),
+  [PROP_SLOPE] = FIELD (slope),
+  [PROP_CHANNELS] = FIELD (channels),
+  [PROP_BYPASS] = FIELD (bypass),
+};
+#undef FIELD
 
 GType
 lq_gst_eq_band_type_get_type (void)
@@ -79,44 +86,7 @@ lq_gst_eq_channels_get_type (void)
   return type;
 }
 
-static void
-lq_gst_eq_band_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  LqGstEqBand *self = LQ_GST_EQ_BAND (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_TYPE:
-      g_value_set_enum (value, self->type);
-      break;
-    case PROP_FREQ:
-      g_value_set_double (value, self->freq);
-      break;
-    case PROP_GAIN:
-      g_value_set_double (value, self->gain);
-      break;
-    case PROP_Q:
-      g_value_set_double (value, self->q);
-      break;
-    case PROP_SLOPE:
-      g_value_set_uint (value, self->slope);
-      break;
-    case PROP_CHANNELS:
-      g_value_set_enum (value, self->channels);
-      break;
-    case PROP_BYPASS:
-      g_value_set_boolean (value, self->bypass);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
+/* The slope is rounded to one the kernel has; the other properties are stored as they are. */
 static void
 lq_gst_eq_band_set_property (GObject      *object,
                              guint         prop_id,
@@ -124,35 +94,15 @@ lq_gst_eq_band_set_property (GObject      *object,
                              GParamSpec   *pspec)
 {
   LqGstEqBand *self = LQ_GST_EQ_BAND (object);
+  guint slope;
 
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
+  if (prop_id != PROP_SLOPE)
     {
-    case PROP_TYPE:
-      self->type = g_value_get_enum (value);
-      break;
-    case PROP_FREQ:
-      self->freq = g_value_get_double (value);
-      break;
-    case PROP_GAIN:
-      self->gain = g_value_get_double (value);
-      break;
-    case PROP_Q:
-      self->q = g_value_get_double (value);
-      break;
-    case PROP_SLOPE:
-      self->slope = lq_biquad_valid_slope (g_value_get_uint (value));
-      break;
-    case PROP_CHANNELS:
-      self->channels = g_value_get_enum (value);
-      break;
-    case PROP_BYPASS:
-      self->bypass = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      lq_gst_util_set_field (object, value, pspec);
+      return;
     }
-  GST_OBJECT_UNLOCK (self);
+  slope = lq_biquad_valid_slope (g_value_get_uint (value));
+  LQ_GST_COPY_LOCKED (self, self->settings.slope, slope);
 }
 
 static void
@@ -162,7 +112,7 @@ lq_gst_eq_band_class_init (LqGstEqBandClass *klass)
   GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS;
   GParamFlags cflags = flags | GST_PARAM_CONTROLLABLE;
 
-  object_class->get_property = lq_gst_eq_band_get_property;
+  object_class->get_property = lq_gst_util_get_property;
   object_class->set_property = lq_gst_eq_band_set_property;
 
   properties[PROP_TYPE] =
@@ -188,22 +138,13 @@ lq_gst_eq_band_class_init (LqGstEqBandClass *klass)
                        LQ_TYPE_GST_EQ_CHANNELS, LQ_GST_EQ_CHANNELS_STEREO, flags);
   properties[PROP_BYPASS] =
     g_param_spec_boolean ("bypass", "Bypass", "Band off (fades over 10 ms)", FALSE, cflags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 }
 
 static void
 lq_gst_eq_band_init (LqGstEqBand *self)
 {
-  LqEqBand def;
-
-  lq_eq_band_init (&def);
-  self->type = (LqGstEqBandType) def.type;
-  self->freq = def.freq;
-  self->gain = def.gain_db;
-  self->q = def.q;
-  self->slope = def.slope;
-  self->channels = (LqGstEqChannels) def.channels;
-  self->bypass = def.bypass;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
 }
 
 /**
@@ -218,13 +159,5 @@ lq_gst_eq_band_get_settings (LqGstEqBand *self,
 {
   g_return_if_fail (LQ_IS_GST_EQ_BAND (self));
 
-  GST_OBJECT_LOCK (self);
-  settings->type = (LqBiquadType) self->type;
-  settings->freq = self->freq;
-  settings->gain_db = self->gain;
-  settings->q = self->q;
-  settings->slope = self->slope;
-  settings->channels = (LqEqChannels) self->channels;
-  settings->bypass = self->bypass;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, *settings, self->settings);
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lq-gst-eq.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-eq
@@ -49,11 +50,9 @@ struct _LqGstEq
   LqEq *kernel; /* NULL before caps */
 };
 
-static void lq_gst_eq_child_proxy_init (GstChildProxyInterface *iface);
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (LqGstEq, lq_gst_eq, LQ_TYPE_AUDIO_FILTER,
                                G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
-                                                      lq_gst_eq_child_proxy_init))
+                                                      lq_gst_util_bands_child_proxy_init))
 
 GST_ELEMENT_REGISTER_DEFINE (lqeq, "lqeq", GST_RANK_NONE, LQ_TYPE_GST_EQ);
 
@@ -66,15 +65,18 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+static const LqGstField fields[N_PROPS] = {
+  [PROP_NUM_BANDS] = LQ_GST_FIELD (LqGstEq, num_bands),
+  [PROP_LINEAR_PHASE] = LQ_GST_FIELD (LqGstEq, linear_phase),
+};
+
 /* Copies the bands and the number of bands into the kernel. */
 static void
 sync_bands (LqGstEq *self)
 {
   guint n;
 
-  GST_OBJECT_LOCK (self);
-  n = self->num_bands;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, n, self->num_bands);
   lq_eq_set_num_bands (self->kernel, n);
   for (guint i = 0; i < LQ_EQ_MAX_BANDS; i++)
     {
@@ -93,9 +95,7 @@ sync_mode (LqGstEq *self)
   gboolean lp, changed;
   guint latency;
 
-  GST_OBJECT_LOCK (self);
-  lp = self->linear_phase;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, lp, self->linear_phase);
   if (!lq_eq_set_linear_phase (self->kernel, lp))
     GST_WARNING_OBJECT (self, "cannot allocate the linear-phase engine");
   latency = (guint) lq_eq_get_latency (self->kernel);
@@ -118,9 +118,7 @@ lq_gst_eq_setup (LqAudioFilter *filter,
 
   if (kernel == NULL)
     return FALSE;
-  GST_OBJECT_LOCK (self);
-  lp = self->linear_phase;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, lp, self->linear_phase);
   /* Allocate the linear-phase engine here rather than in the streaming loop. */
   if (lp && !lq_eq_prepare_linear_phase (kernel))
     {
@@ -166,115 +164,16 @@ lq_gst_eq_get_latency (LqAudioFilter *filter)
   LqGstEq *self = LQ_GST_EQ (filter);
   guint latency;
 
-  GST_OBJECT_LOCK (self);
-  latency = self->latency;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, latency, self->latency);
   return latency;
-}
-
-/* The base class syncs the element's own controlled properties; the bands' are synced here,
- * at the same stream time. */
-static void
-lq_gst_eq_before_transform (GstBaseTransform *trans,
-                            GstBuffer        *buffer)
-{
-  LqGstEq *self = LQ_GST_EQ (trans);
-  GstClockTime pts = GST_BUFFER_PTS (buffer), stream_time;
-
-  if (!GST_CLOCK_TIME_IS_VALID (pts))
-    return;
-  stream_time = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME, pts);
-  if (!GST_CLOCK_TIME_IS_VALID (stream_time))
-    return;
-  for (guint i = 0; i < LQ_EQ_MAX_BANDS; i++)
-    gst_object_sync_values (GST_OBJECT (self->bands[i]), stream_time);
-}
-
-/* GstChildProxy */
-
-static GObject *
-lq_gst_eq_child_proxy_get_child_by_index (GstChildProxy *proxy,
-                                          guint          index)
-{
-  LqGstEq *self = LQ_GST_EQ (proxy);
-
-  if (index >= LQ_EQ_MAX_BANDS)
-    return NULL;
-  return g_object_ref (G_OBJECT (self->bands[index]));
-}
-
-static guint
-lq_gst_eq_child_proxy_get_children_count (GstChildProxy *proxy)
-{
-  return LQ_EQ_MAX_BANDS;
-}
-
-static void
-lq_gst_eq_child_proxy_init (GstChildProxyInterface *iface)
-{
-  iface->get_child_by_index = lq_gst_eq_child_proxy_get_child_by_index;
-  iface->get_children_count = lq_gst_eq_child_proxy_get_children_count;
 }
 
 /* GObject */
 
 static void
-lq_gst_eq_get_property (GObject    *object,
-                        guint       prop_id,
-                        GValue     *value,
-                        GParamSpec *pspec)
-{
-  LqGstEq *self = LQ_GST_EQ (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_NUM_BANDS:
-      g_value_set_uint (value, self->num_bands);
-      break;
-    case PROP_LINEAR_PHASE:
-      g_value_set_boolean (value, self->linear_phase);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-lq_gst_eq_set_property (GObject      *object,
-                        guint         prop_id,
-                        const GValue *value,
-                        GParamSpec   *pspec)
-{
-  LqGstEq *self = LQ_GST_EQ (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_NUM_BANDS:
-      self->num_bands = g_value_get_uint (value);
-      break;
-    case PROP_LINEAR_PHASE:
-      self->linear_phase = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 lq_gst_eq_dispose (GObject *object)
 {
-  LqGstEq *self = LQ_GST_EQ (object);
-
-  for (guint i = 0; i < LQ_EQ_MAX_BANDS; i++)
-    if (self->bands[i] != NULL)
-      {
-        gst_object_unparent (GST_OBJECT (self->bands[i]));
-        self->bands[i] = NULL;
-      }
+  lq_gst_util_dispose_bands (GST_OBJECT (object));
   G_OBJECT_CLASS (lq_gst_eq_parent_class)->dispose (object);
 }
 
@@ -295,11 +194,11 @@ lq_gst_eq_class_init (LqGstEqClass *klass)
   GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
   LqAudioFilterClass *filter_class = LQ_AUDIO_FILTER_CLASS (klass);
 
-  object_class->get_property = lq_gst_eq_get_property;
-  object_class->set_property = lq_gst_eq_set_property;
+  object_class->get_property = lq_gst_util_get_property;
+  object_class->set_property = lq_gst_util_set_property;
   object_class->dispose = lq_gst_eq_dispose;
   object_class->finalize = lq_gst_eq_finalize;
-  trans_class->before_transform = GST_DEBUG_FUNCPTR (lq_gst_eq_before_transform);
+  trans_class->before_transform = GST_DEBUG_FUNCPTR (lq_gst_util_sync_bands);
   filter_class->setup = lq_gst_eq_setup;
   filter_class->process = lq_gst_eq_process;
   filter_class->reset = lq_gst_eq_reset;
@@ -324,13 +223,15 @@ lq_gst_eq_class_init (LqGstEqClass *klass)
     g_param_spec_boolean ("linear-phase", "Linear phase",
                           "Linear-phase FIR of the same magnitude (adds latency)", FALSE,
                           G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 
   gst_element_class_set_static_metadata (element_class, "Lacquer parametric EQ",
                                          "Filter/Effect/Audio",
                                          "Up to 8 bands: bells, shelves and passes, stereo, mid "
                                          "or side, minimum or linear phase",
                                          "Lacquer developers");
+  lq_gst_util_class_set_bands (object_class, LQ_TYPE_GST_EQ_BAND, G_STRUCT_OFFSET (LqGstEq, bands),
+                               LQ_EQ_MAX_BANDS);
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_EQ_BAND, 0);
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_EQ_BAND_TYPE, 0);
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_EQ_CHANNELS, 0);
@@ -339,14 +240,8 @@ lq_gst_eq_class_init (LqGstEqClass *klass)
 static void
 lq_gst_eq_init (LqGstEq *self)
 {
-  self->num_bands = LQ_EQ_MAX_BANDS;
-  for (guint i = 0; i < LQ_EQ_MAX_BANDS; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("band%u", i);
-
-      self->bands[i] = g_object_new (LQ_TYPE_GST_EQ_BAND, "name", name, NULL);
-      gst_object_set_parent (GST_OBJECT (self->bands[i]), GST_OBJECT (self));
-    }
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
+  lq_gst_util_init_bands (GST_OBJECT (self));
 }
 
 /**

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "lq-gst-gain.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-gain
@@ -39,18 +40,26 @@
 #define GAIN_MIN_DB (-120.0)
 #define GAIN_MAX_DB 24.0
 
+typedef struct
+{
+  gint64 start;         /* samples of stream position */
+  gint64 length;        /* samples; 0 = no fade */
+  LqGstFadeCurve curve; /* shape */
+} Fade;
+
+typedef struct
+{
+  double gain_db; /* gain in dB; GAIN_MIN_DB is silence */
+  Fade in;        /* fade-in */
+  Fade out;       /* fade-out */
+} GainParams;
+
 struct _LqGstGain
 {
   LqAudioFilter parent_instance;
 
   /* Properties (GST_OBJECT_LOCK) */
-  double gain_db;            /* gain in dB; GAIN_MIN_DB is silence */
-  gint64 fade_in_start;      /* samples of stream position */
-  gint64 fade_in_length;     /* samples; 0 = no fade-in */
-  LqGstFadeCurve fade_in_curve;
-  gint64 fade_out_start;     /* samples of stream position */
-  gint64 fade_out_length;    /* samples; 0 = no fade-out */
-  LqGstFadeCurve fade_out_curve;
+  GainParams props;
 
   /* Streaming state (streaming thread only) */
   LqGain *kernel;            /* NULL before caps */
@@ -76,6 +85,18 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define FIELD(member) LQ_GST_FIELD (LqGstGain, props.member)
+static const LqGstField fields[N_PROPS] = {
+  [PROP_GAIN] = FIELD (gain_db),
+  [PROP_FADE_IN_START] = FIELD (in.start),
+  [PROP_FADE_IN_LENGTH] = FIELD (in.length),
+  [PROP_FADE_IN_CURVE] = FIELD (in.curve),
+  [PROP_FADE_OUT_START] = FIELD (out.start),
+  [PROP_FADE_OUT_LENGTH] = FIELD (out.length),
+  [PROP_FADE_OUT_CURVE] = FIELD (out.curve),
+};
+#undef FIELD
+
 GType
 lq_gst_fade_curve_get_type (void)
 {
@@ -97,23 +118,12 @@ lq_gst_fade_curve_get_type (void)
 static void
 sync_kernel (LqGstGain *self)
 {
-  double gain_db;
-  gint64 in_start, in_length, out_start, out_length;
-  LqGstFadeCurve in_curve, out_curve;
+  GainParams p;
 
-  GST_OBJECT_LOCK (self);
-  gain_db = self->gain_db;
-  in_start = self->fade_in_start;
-  in_length = self->fade_in_length;
-  in_curve = self->fade_in_curve;
-  out_start = self->fade_out_start;
-  out_length = self->fade_out_length;
-  out_curve = self->fade_out_curve;
-  GST_OBJECT_UNLOCK (self);
-
-  lq_gain_set_gain_db (self->kernel, gain_db <= GAIN_MIN_DB ? -INFINITY : gain_db);
-  lq_gain_set_fade_in (self->kernel, in_start, in_length, (LqFadeCurve) in_curve);
-  lq_gain_set_fade_out (self->kernel, out_start, out_length, (LqFadeCurve) out_curve);
+  LQ_GST_COPY_LOCKED (self, p, self->props);
+  lq_gain_set_gain_db (self->kernel, p.gain_db <= GAIN_MIN_DB ? -INFINITY : p.gain_db);
+  lq_gain_set_fade_in (self->kernel, p.in.start, p.in.length, (LqFadeCurve) p.in.curve);
+  lq_gain_set_fade_out (self->kernel, p.out.start, p.out.length, (LqFadeCurve) p.out.curve);
 }
 
 static gboolean
@@ -195,82 +205,6 @@ lq_gst_gain_finalize (GObject *object)
 }
 
 static void
-lq_gst_gain_get_property (GObject    *object,
-                          guint       prop_id,
-                          GValue     *value,
-                          GParamSpec *pspec)
-{
-  LqGstGain *self = LQ_GST_GAIN (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_GAIN:
-      g_value_set_double (value, self->gain_db);
-      break;
-    case PROP_FADE_IN_START:
-      g_value_set_int64 (value, self->fade_in_start);
-      break;
-    case PROP_FADE_IN_LENGTH:
-      g_value_set_int64 (value, self->fade_in_length);
-      break;
-    case PROP_FADE_IN_CURVE:
-      g_value_set_enum (value, self->fade_in_curve);
-      break;
-    case PROP_FADE_OUT_START:
-      g_value_set_int64 (value, self->fade_out_start);
-      break;
-    case PROP_FADE_OUT_LENGTH:
-      g_value_set_int64 (value, self->fade_out_length);
-      break;
-    case PROP_FADE_OUT_CURVE:
-      g_value_set_enum (value, self->fade_out_curve);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-lq_gst_gain_set_property (GObject      *object,
-                          guint         prop_id,
-                          const GValue *value,
-                          GParamSpec   *pspec)
-{
-  LqGstGain *self = LQ_GST_GAIN (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_GAIN:
-      self->gain_db = g_value_get_double (value);
-      break;
-    case PROP_FADE_IN_START:
-      self->fade_in_start = g_value_get_int64 (value);
-      break;
-    case PROP_FADE_IN_LENGTH:
-      self->fade_in_length = g_value_get_int64 (value);
-      break;
-    case PROP_FADE_IN_CURVE:
-      self->fade_in_curve = g_value_get_enum (value);
-      break;
-    case PROP_FADE_OUT_START:
-      self->fade_out_start = g_value_get_int64 (value);
-      break;
-    case PROP_FADE_OUT_LENGTH:
-      self->fade_out_length = g_value_get_int64 (value);
-      break;
-    case PROP_FADE_OUT_CURVE:
-      self->fade_out_curve = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 lq_gst_gain_class_init (LqGstGainClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -280,8 +214,8 @@ lq_gst_gain_class_init (LqGstGainClass *klass)
   const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = lq_gst_gain_finalize;
-  object_class->get_property = lq_gst_gain_get_property;
-  object_class->set_property = lq_gst_gain_set_property;
+  object_class->get_property = lq_gst_util_get_property;
+  object_class->set_property = lq_gst_util_set_property;
 
   trans_class->generate_output = GST_DEBUG_FUNCPTR (lq_gst_gain_generate_output);
 
@@ -321,7 +255,7 @@ lq_gst_gain_class_init (LqGstGainClass *klass)
   properties[PROP_FADE_OUT_CURVE] =
     g_param_spec_enum ("fade-out-curve", "Fade-out curve", "Shape of the fade-out",
                        LQ_TYPE_GST_FADE_CURVE, LQ_GST_FADE_CURVE_EQUAL_POWER, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_FADE_CURVE, 0);
 }
@@ -329,8 +263,7 @@ lq_gst_gain_class_init (LqGstGainClass *klass)
 static void
 lq_gst_gain_init (LqGstGain *self)
 {
-  self->fade_in_curve = LQ_GST_FADE_CURVE_EQUAL_POWER;
-  self->fade_out_curve = LQ_GST_FADE_CURVE_EQUAL_POWER;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
 }
 
 static void
@@ -340,20 +273,12 @@ set_fade (LqGstGain     *self,
           gint64         length,
           LqGstFadeCurve curve)
 {
-  GST_OBJECT_LOCK (self);
+  Fade fade = { start, length, curve };
+
   if (in)
-    {
-      self->fade_in_start = start;
-      self->fade_in_length = length;
-      self->fade_in_curve = curve;
-    }
+    LQ_GST_COPY_LOCKED (self, self->props.in, fade);
   else
-    {
-      self->fade_out_start = start;
-      self->fade_out_length = length;
-      self->fade_out_curve = curve;
-    }
-  GST_OBJECT_UNLOCK (self);
+    LQ_GST_COPY_LOCKED (self, self->props.out, fade);
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self),

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lq-gst-imager.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-imager
@@ -54,66 +55,30 @@ enum {
 
 static GParamSpec *band_properties[N_BAND_PROPS];
 
-static void
-lq_gst_imager_band_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  LqGstImagerBand *self = LQ_GST_IMAGER_BAND (object);
-
-  switch (prop_id)
-    {
-    case BAND_PROP_WIDTH:
-      GST_OBJECT_LOCK (self);
-      g_value_set_double (value, self->width);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-lq_gst_imager_band_set_property (GObject      *object,
-                                 guint         prop_id,
-                                 const GValue *value,
-                                 GParamSpec   *pspec)
-{
-  LqGstImagerBand *self = LQ_GST_IMAGER_BAND (object);
-
-  switch (prop_id)
-    {
-    case BAND_PROP_WIDTH:
-      GST_OBJECT_LOCK (self);
-      self->width = g_value_get_double (value);
-      GST_OBJECT_UNLOCK (self);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
+static const LqGstField band_fields[N_BAND_PROPS] = {
+  [BAND_PROP_WIDTH] = LQ_GST_FIELD (LqGstImagerBand, width),
+};
 
 static void
 lq_gst_imager_band_class_init (LqGstImagerBandClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->get_property = lq_gst_imager_band_get_property;
-  object_class->set_property = lq_gst_imager_band_set_property;
+  object_class->get_property = lq_gst_util_get_property;
+  object_class->set_property = lq_gst_util_set_property;
 
   band_properties[BAND_PROP_WIDTH] =
     g_param_spec_double ("width", "Width", "Stereo width: 0 mono .. 1 unchanged .. 2 wide", 0.0,
                          LQ_IMAGER_MAX_WIDTH, 1.0,
                          G_PARAM_READWRITE | GST_PARAM_CONTROLLABLE | GST_PARAM_MUTABLE_PLAYING
                          | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_BAND_PROPS, band_properties);
+  lq_gst_util_install_properties (object_class, N_BAND_PROPS, band_properties, band_fields);
 }
 
 static void
 lq_gst_imager_band_init (LqGstImagerBand *self)
 {
-  self->width = 1.0;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_BAND_PROPS, band_properties);
 }
 
 /* ---- the element ---- */
@@ -143,11 +108,9 @@ struct _LqGstImager
   gboolean fresh;        /* the kernel has none of the settings */
 };
 
-static void lq_gst_imager_child_proxy_init (GstChildProxyInterface *iface);
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (LqGstImager, lq_gst_imager, LQ_TYPE_AUDIO_FILTER,
                                G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
-                                                      lq_gst_imager_child_proxy_init))
+                                                      lq_gst_util_bands_child_proxy_init))
 
 GST_ELEMENT_REGISTER_DEFINE (lqimager, "lqimager", GST_RANK_NONE, LQ_TYPE_GST_IMAGER);
 
@@ -163,6 +126,16 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define FIELD(member) LQ_GST_FIELD (LqGstImager, props.member)
+static const LqGstField fields[N_PROPS] = {
+  [PROP_NUM_BANDS] = FIELD (num_bands),
+  [PROP_XOVER0] = FIELD (xover[0]),
+  [PROP_XOVER1] = FIELD (xover[1]),
+  [PROP_MONO_BELOW] = FIELD (mono_below),
+  [PROP_BALANCE] = FIELD (balance),
+};
+#undef FIELD
+
 static const double default_xover[N_XOVERS] = { 120.0, 2000.0 };
 
 /* Copies the properties that changed into the kernel. */
@@ -173,15 +146,9 @@ sync_kernel (LqGstImager *self)
   ImagerParams *a = &self->applied;
   gboolean all = self->fresh;
 
-  GST_OBJECT_LOCK (self);
-  p = self->props;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, p, self->props);
   for (guint b = 0; b < LQ_GST_IMAGER_MAX_BANDS; b++)
-    {
-      GST_OBJECT_LOCK (self->bands[b]);
-      p.width[b] = self->bands[b]->width;
-      GST_OBJECT_UNLOCK (self->bands[b]);
-    }
+    LQ_GST_COPY_LOCKED (self->bands[b], p.width[b], self->bands[b]->width);
 
   if (all || p.num_bands != a->num_bands)
     lq_imager_set_n_bands (self->kernel, p.num_bands);
@@ -237,62 +204,10 @@ lq_gst_imager_reset (LqAudioFilter *filter)
     lq_imager_reset (self->kernel);
 }
 
-/* Brings the bands' controlled widths to the buffer's stream time (the base class does the
- * element's own properties), then lets the base class process the buffer. */
-static GstFlowReturn
-lq_gst_imager_generate_output (GstBaseTransform  *trans,
-                               GstBuffer        **outbuf)
-{
-  LqGstImager *self = LQ_GST_IMAGER (trans);
-  GstBuffer *buf = trans->queued_buf;
-
-  if (buf != NULL && GST_BUFFER_PTS_IS_VALID (buf) && trans->segment.format == GST_FORMAT_TIME)
-    {
-      GstClockTime t = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
-                                                   GST_BUFFER_PTS (buf));
-      if (GST_CLOCK_TIME_IS_VALID (t))
-        for (guint b = 0; b < LQ_GST_IMAGER_MAX_BANDS; b++)
-          gst_object_sync_values (GST_OBJECT (self->bands[b]), t);
-    }
-
-  return GST_BASE_TRANSFORM_CLASS (lq_gst_imager_parent_class)->generate_output (trans, outbuf);
-}
-
-static GObject *
-lq_gst_imager_child_proxy_get_child_by_index (GstChildProxy *proxy,
-                                              guint          index)
-{
-  LqGstImager *self = LQ_GST_IMAGER (proxy);
-
-  if (index >= LQ_GST_IMAGER_MAX_BANDS)
-    return NULL;
-  return g_object_ref (G_OBJECT (self->bands[index]));
-}
-
-static guint
-lq_gst_imager_child_proxy_get_children_count (GstChildProxy *proxy)
-{
-  return LQ_GST_IMAGER_MAX_BANDS;
-}
-
-static void
-lq_gst_imager_child_proxy_init (GstChildProxyInterface *iface)
-{
-  iface->get_child_by_index = lq_gst_imager_child_proxy_get_child_by_index;
-  iface->get_children_count = lq_gst_imager_child_proxy_get_children_count;
-}
-
 static void
 lq_gst_imager_dispose (GObject *object)
 {
-  LqGstImager *self = LQ_GST_IMAGER (object);
-
-  for (guint b = 0; b < LQ_GST_IMAGER_MAX_BANDS; b++)
-    if (self->bands[b] != NULL)
-      {
-        gst_object_unparent (GST_OBJECT (self->bands[b]));
-        self->bands[b] = NULL;
-      }
+  lq_gst_util_dispose_bands (GST_OBJECT (object));
 
   G_OBJECT_CLASS (lq_gst_imager_parent_class)->dispose (object);
 }
@@ -308,66 +223,6 @@ lq_gst_imager_finalize (GObject *object)
 }
 
 static void
-lq_gst_imager_get_property (GObject    *object,
-                            guint       prop_id,
-                            GValue     *value,
-                            GParamSpec *pspec)
-{
-  LqGstImager *self = LQ_GST_IMAGER (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_NUM_BANDS:
-      g_value_set_uint (value, self->props.num_bands);
-      break;
-    case PROP_XOVER0:
-    case PROP_XOVER1:
-      g_value_set_double (value, self->props.xover[prop_id - PROP_XOVER0]);
-      break;
-    case PROP_MONO_BELOW:
-      g_value_set_double (value, self->props.mono_below);
-      break;
-    case PROP_BALANCE:
-      g_value_set_double (value, self->props.balance);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-lq_gst_imager_set_property (GObject      *object,
-                            guint         prop_id,
-                            const GValue *value,
-                            GParamSpec   *pspec)
-{
-  LqGstImager *self = LQ_GST_IMAGER (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_NUM_BANDS:
-      self->props.num_bands = g_value_get_uint (value);
-      break;
-    case PROP_XOVER0:
-    case PROP_XOVER1:
-      self->props.xover[prop_id - PROP_XOVER0] = g_value_get_double (value);
-      break;
-    case PROP_MONO_BELOW:
-      self->props.mono_below = g_value_get_double (value);
-      break;
-    case PROP_BALANCE:
-      self->props.balance = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 lq_gst_imager_class_init (LqGstImagerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -379,10 +234,10 @@ lq_gst_imager_class_init (LqGstImagerClass *klass)
 
   object_class->dispose = lq_gst_imager_dispose;
   object_class->finalize = lq_gst_imager_finalize;
-  object_class->get_property = lq_gst_imager_get_property;
-  object_class->set_property = lq_gst_imager_set_property;
+  object_class->get_property = lq_gst_util_get_property;
+  object_class->set_property = lq_gst_util_set_property;
 
-  trans_class->generate_output = GST_DEBUG_FUNCPTR (lq_gst_imager_generate_output);
+  trans_class->before_transform = GST_DEBUG_FUNCPTR (lq_gst_util_sync_bands);
 
   filter_class->setup = lq_gst_imager_setup;
   filter_class->process = lq_gst_imager_process;
@@ -411,23 +266,17 @@ lq_gst_imager_class_init (LqGstImagerClass *klass)
   properties[PROP_BALANCE] =
     g_param_spec_double ("balance", "Balance", "-1 left only .. 0 centre .. 1 right only", -1.0,
                          1.0, 0.0, flags);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 
+  lq_gst_util_class_set_bands (object_class, LQ_TYPE_GST_IMAGER_BAND,
+                               G_STRUCT_OFFSET (LqGstImager, bands), LQ_GST_IMAGER_MAX_BANDS);
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_IMAGER_BAND, 0);
 }
 
 static void
 lq_gst_imager_init (LqGstImager *self)
 {
-  self->props.num_bands = 1;
-  for (guint i = 0; i < N_XOVERS; i++)
-    self->props.xover[i] = default_xover[i];
-  for (guint b = 0; b < LQ_GST_IMAGER_MAX_BANDS; b++)
-    {
-      g_autofree char *name = g_strdup_printf ("band%u", b);
-
-      self->bands[b] = g_object_new (LQ_TYPE_GST_IMAGER_BAND, "name", name, NULL);
-      gst_object_set_parent (GST_OBJECT (self->bands[b]), GST_OBJECT (self));
-    }
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
+  lq_gst_util_init_bands (GST_OBJECT (self));
   self->fresh = TRUE;
 }

@@ -6,6 +6,7 @@
 #include "lq-limiter.h"
 
 #include "lq-gst-limiter.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-limiter
@@ -73,6 +74,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define FIELD(member) LQ_GST_FIELD (LqGstLimiter, member)
+static const LqGstField fields[N_PROPS] = {
+  [PROP_CEILING] = FIELD (props.ceiling),
+  [PROP_DRIVE] = FIELD (props.drive),
+  [PROP_LOOKAHEAD] = FIELD (props.lookahead),
+  [PROP_RELEASE] = FIELD (props.release),
+  [PROP_TRUE_PEAK] = FIELD (props.true_peak),
+  [PROP_GAIN_REDUCTION] = FIELD (gain_reduction),
+};
+#undef FIELD
+
 /* Copies the properties that changed into the kernel. */
 static void
 sync_kernel (LqGstLimiter *self)
@@ -81,9 +93,7 @@ sync_kernel (LqGstLimiter *self)
   LimiterParams *a = &self->applied;
   gboolean all = self->fresh;
 
-  GST_OBJECT_LOCK (self);
-  p = self->props;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, p, self->props);
 
 #define CHANGED(field) (all || p.field != a->field)
   if (CHANGED (ceiling))
@@ -132,10 +142,7 @@ lq_gst_limiter_process (LqAudioFilter *filter,
   sync_kernel (self);
   lq_limiter_process (self->kernel, data, frames);
   gr = lq_limiter_get_gain_reduction (self->kernel);
-
-  GST_OBJECT_LOCK (self);
-  self->gain_reduction = gr;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, self->gain_reduction, gr);
 }
 
 static void
@@ -153,9 +160,7 @@ lq_gst_limiter_get_latency (LqAudioFilter *filter)
   LqGstLimiter *self = LQ_GST_LIMITER (filter);
   double ms;
 
-  GST_OBJECT_LOCK (self);
-  ms = self->props.lookahead;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, ms, self->props.lookahead);
   /* From the property, so the base class knows the delay the kernel is about to take on. */
   return (guint) lq_limiter_compute_latency (lq_audio_filter_get_rate (filter), ms);
 }
@@ -170,78 +175,15 @@ lq_gst_limiter_finalize (GObject *object)
   G_OBJECT_CLASS (lq_gst_limiter_parent_class)->finalize (object);
 }
 
-static void
-lq_gst_limiter_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  LqGstLimiter *self = LQ_GST_LIMITER (object);
-  LimiterParams *p = &self->props;
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_CEILING:
-      g_value_set_double (value, p->ceiling);
-      break;
-    case PROP_DRIVE:
-      g_value_set_double (value, p->drive);
-      break;
-    case PROP_LOOKAHEAD:
-      g_value_set_double (value, p->lookahead);
-      break;
-    case PROP_RELEASE:
-      g_value_set_double (value, p->release);
-      break;
-    case PROP_TRUE_PEAK:
-      g_value_set_boolean (value, p->true_peak);
-      break;
-    case PROP_GAIN_REDUCTION:
-      g_value_set_double (value, self->gain_reduction);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
+/* A new lookahead is a new latency: the base class posts a LATENCY message. */
 static void
 lq_gst_limiter_set_property (GObject      *object,
                              guint         prop_id,
                              const GValue *value,
                              GParamSpec   *pspec)
 {
-  LqGstLimiter *self = LQ_GST_LIMITER (object);
-  LimiterParams *p = &self->props;
-  gboolean latency_changed = FALSE;
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_CEILING:
-      p->ceiling = g_value_get_double (value);
-      break;
-    case PROP_DRIVE:
-      p->drive = g_value_get_double (value);
-      break;
-    case PROP_LOOKAHEAD:
-      latency_changed = p->lookahead != g_value_get_double (value);
-      p->lookahead = g_value_get_double (value);
-      break;
-    case PROP_RELEASE:
-      p->release = g_value_get_double (value);
-      break;
-    case PROP_TRUE_PEAK:
-      p->true_peak = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-
-  if (latency_changed)
-    lq_audio_filter_latency_changed (LQ_AUDIO_FILTER (self));
+  if (lq_gst_util_set_field (object, value, pspec) && prop_id == PROP_LOOKAHEAD)
+    lq_audio_filter_latency_changed (LQ_AUDIO_FILTER (object));
 }
 
 static void
@@ -253,7 +195,7 @@ lq_gst_limiter_class_init (LqGstLimiterClass *klass)
   const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_MUTABLE_PLAYING | G_PARAM_STATIC_STRINGS;
 
   object_class->finalize = lq_gst_limiter_finalize;
-  object_class->get_property = lq_gst_limiter_get_property;
+  object_class->get_property = lq_gst_util_get_property;
   object_class->set_property = lq_gst_limiter_set_property;
 
   filter_class->setup = lq_gst_limiter_setup;
@@ -298,19 +240,12 @@ lq_gst_limiter_class_init (LqGstLimiterClass *klass)
     g_param_spec_double ("gain-reduction", "Gain reduction",
                          "Largest gain reduction applied to the last buffer, in dB",
                          0.0, G_MAXDOUBLE, 0.0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 }
 
 static void
 lq_gst_limiter_init (LqGstLimiter *self)
 {
-  LimiterParams *p = &self->props;
-
-  p->ceiling = LQ_LIMITER_CEILING_DEFAULT;
-  p->drive = LQ_LIMITER_DRIVE_DEFAULT;
-  p->lookahead = LQ_LIMITER_LOOKAHEAD_DEFAULT;
-  p->release = LQ_LIMITER_RELEASE_DEFAULT;
-  p->true_peak = TRUE;
-  self->applied = *p;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
   self->fresh = TRUE;
 }

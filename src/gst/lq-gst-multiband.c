@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "lq-gst-multiband.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-multiband
@@ -71,86 +72,18 @@ enum {
 
 static GParamSpec *band_properties[N_BAND_PROPS];
 
-static void
-lq_gst_multiband_band_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  LqGstMultibandBand *self = LQ_GST_MULTIBAND_BAND (object);
-  BandParams *p = &self->props;
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case BAND_PROP_THRESHOLD:
-      g_value_set_double (value, p->threshold);
-      break;
-    case BAND_PROP_RATIO:
-      g_value_set_double (value, p->ratio);
-      break;
-    case BAND_PROP_ATTACK:
-      g_value_set_double (value, p->attack);
-      break;
-    case BAND_PROP_RELEASE:
-      g_value_set_double (value, p->release);
-      break;
-    case BAND_PROP_MAKEUP:
-      g_value_set_double (value, p->makeup);
-      break;
-    case BAND_PROP_SOLO:
-      g_value_set_boolean (value, p->solo);
-      break;
-    case BAND_PROP_BYPASS:
-      g_value_set_boolean (value, p->bypass);
-      break;
-    case BAND_PROP_GAIN_REDUCTION:
-      g_value_set_double (value, self->gain_reduction);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-lq_gst_multiband_band_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  LqGstMultibandBand *self = LQ_GST_MULTIBAND_BAND (object);
-  BandParams *p = &self->props;
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case BAND_PROP_THRESHOLD:
-      p->threshold = g_value_get_double (value);
-      break;
-    case BAND_PROP_RATIO:
-      p->ratio = g_value_get_double (value);
-      break;
-    case BAND_PROP_ATTACK:
-      p->attack = g_value_get_double (value);
-      break;
-    case BAND_PROP_RELEASE:
-      p->release = g_value_get_double (value);
-      break;
-    case BAND_PROP_MAKEUP:
-      p->makeup = g_value_get_double (value);
-      break;
-    case BAND_PROP_SOLO:
-      p->solo = g_value_get_boolean (value);
-      break;
-    case BAND_PROP_BYPASS:
-      p->bypass = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
+#define FIELD(member) LQ_GST_FIELD (LqGstMultibandBand, member)
+static const LqGstField band_fields[N_BAND_PROPS] = {
+  [BAND_PROP_THRESHOLD] = FIELD (props.threshold),
+  [BAND_PROP_RATIO] = FIELD (props.ratio),
+  [BAND_PROP_ATTACK] = FIELD (props.attack),
+  [BAND_PROP_RELEASE] = FIELD (props.release),
+  [BAND_PROP_MAKEUP] = FIELD (props.makeup),
+  [BAND_PROP_SOLO] = FIELD (props.solo),
+  [BAND_PROP_BYPASS] = FIELD (props.bypass),
+  [BAND_PROP_GAIN_REDUCTION] = FIELD (gain_reduction),
+};
+#undef FIELD
 
 static void
 lq_gst_multiband_band_class_init (LqGstMultibandBandClass *klass)
@@ -159,8 +92,8 @@ lq_gst_multiband_band_class_init (LqGstMultibandBandClass *klass)
   const GParamFlags flags = G_PARAM_READWRITE | GST_PARAM_CONTROLLABLE | GST_PARAM_MUTABLE_PLAYING
                             | G_PARAM_STATIC_STRINGS;
 
-  object_class->get_property = lq_gst_multiband_band_get_property;
-  object_class->set_property = lq_gst_multiband_band_set_property;
+  object_class->get_property = lq_gst_util_get_property;
+  object_class->set_property = lq_gst_util_set_property;
 
   band_properties[BAND_PROP_THRESHOLD] =
     g_param_spec_double ("threshold", "Threshold", "Threshold in dBFS", -80.0, 0.0, -20.0, flags);
@@ -183,16 +116,13 @@ lq_gst_multiband_band_class_init (LqGstMultibandBandClass *klass)
     g_param_spec_double ("gain-reduction", "Gain reduction",
                          "The band's gain reduction at the end of the last buffer in dB, for meters",
                          0.0, G_MAXDOUBLE, 0.0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_BAND_PROPS, band_properties);
+  lq_gst_util_install_properties (object_class, N_BAND_PROPS, band_properties, band_fields);
 }
 
 static void
 lq_gst_multiband_band_init (LqGstMultibandBand *self)
 {
-  self->props.threshold = -20.0;
-  self->props.ratio = 2.0;
-  self->props.attack = 20.0;
-  self->props.release = 200.0;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_BAND_PROPS, band_properties);
 }
 
 /* ---- the element ---- */
@@ -220,11 +150,9 @@ struct _LqGstMultiband
   gboolean fresh;                                     /* the kernel has none of the settings */
 };
 
-static void lq_gst_multiband_child_proxy_init (GstChildProxyInterface *iface);
-
 G_DEFINE_FINAL_TYPE_WITH_CODE (LqGstMultiband, lq_gst_multiband, LQ_TYPE_AUDIO_FILTER,
                                G_IMPLEMENT_INTERFACE (GST_TYPE_CHILD_PROXY,
-                                                      lq_gst_multiband_child_proxy_init))
+                                                      lq_gst_util_bands_child_proxy_init))
 
 GST_ELEMENT_REGISTER_DEFINE (lqmultiband, "lqmultiband", GST_RANK_NONE, LQ_TYPE_GST_MULTIBAND);
 
@@ -239,6 +167,15 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+#define FIELD(member) LQ_GST_FIELD (LqGstMultiband, props.member)
+static const LqGstField fields[N_PROPS] = {
+  [PROP_NUM_BANDS] = FIELD (num_bands),
+  [PROP_XOVER0] = FIELD (xover[0]),
+  [PROP_XOVER1] = FIELD (xover[1]),
+  [PROP_XOVER2] = FIELD (xover[2]),
+};
+#undef FIELD
+
 static const double default_xover[N_XOVERS] = { 120.0, 1000.0, 6000.0 };
 
 /* Copies the properties that changed into the kernel. */
@@ -248,9 +185,7 @@ sync_kernel (LqGstMultiband *self)
   MultibandParams p;
   gboolean all = self->fresh;
 
-  GST_OBJECT_LOCK (self);
-  p = self->props;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, p, self->props);
 
   if (all || p.num_bands != self->applied.num_bands)
     lq_multiband_set_n_bands (self->kernel, p.num_bands);
@@ -265,9 +200,7 @@ sync_kernel (LqGstMultiband *self)
       BandParams *a = &self->band_applied[b];
       BandParams bp;
 
-      GST_OBJECT_LOCK (band);
-      bp = band->props;
-      GST_OBJECT_UNLOCK (band);
+      LQ_GST_COPY_LOCKED (band, bp, band->props);
 #define CHANGED(field) (all || bp.field != a->field)
       if (CHANGED (threshold))
         lq_multiband_set_threshold (self->kernel, b, bp.threshold);
@@ -320,9 +253,7 @@ lq_gst_multiband_process (LqAudioFilter *filter,
     {
       double gr = lq_multiband_get_gain_reduction (self->kernel, b);
 
-      GST_OBJECT_LOCK (self->bands[b]);
-      self->bands[b]->gain_reduction = gr;
-      GST_OBJECT_UNLOCK (self->bands[b]);
+      LQ_GST_COPY_LOCKED (self->bands[b], self->bands[b]->gain_reduction, gr);
     }
 }
 
@@ -335,62 +266,10 @@ lq_gst_multiband_reset (LqAudioFilter *filter)
     lq_multiband_reset (self->kernel);
 }
 
-/* Brings the bands' controlled properties to the buffer's stream time (the base class does the
- * element's own), then lets the base class process the buffer. */
-static GstFlowReturn
-lq_gst_multiband_generate_output (GstBaseTransform  *trans,
-                                  GstBuffer        **outbuf)
-{
-  LqGstMultiband *self = LQ_GST_MULTIBAND (trans);
-  GstBuffer *buf = trans->queued_buf;
-
-  if (buf != NULL && GST_BUFFER_PTS_IS_VALID (buf) && trans->segment.format == GST_FORMAT_TIME)
-    {
-      GstClockTime t = gst_segment_to_stream_time (&trans->segment, GST_FORMAT_TIME,
-                                                   GST_BUFFER_PTS (buf));
-      if (GST_CLOCK_TIME_IS_VALID (t))
-        for (guint b = 0; b < LQ_GST_MULTIBAND_MAX_BANDS; b++)
-          gst_object_sync_values (GST_OBJECT (self->bands[b]), t);
-    }
-
-  return GST_BASE_TRANSFORM_CLASS (lq_gst_multiband_parent_class)->generate_output (trans, outbuf);
-}
-
-static GObject *
-lq_gst_multiband_child_proxy_get_child_by_index (GstChildProxy *proxy,
-                                                 guint          index)
-{
-  LqGstMultiband *self = LQ_GST_MULTIBAND (proxy);
-
-  if (index >= LQ_GST_MULTIBAND_MAX_BANDS)
-    return NULL;
-  return g_object_ref (G_OBJECT (self->bands[index]));
-}
-
-static guint
-lq_gst_multiband_child_proxy_get_children_count (GstChildProxy *proxy)
-{
-  return LQ_GST_MULTIBAND_MAX_BANDS;
-}
-
-static void
-lq_gst_multiband_child_proxy_init (GstChildProxyInterface *iface)
-{
-  iface->get_child_by_index = lq_gst_multiband_child_proxy_get_child_by_index;
-  iface->get_children_count = lq_gst_multiband_child_proxy_get_children_count;
-}
-
 static void
 lq_gst_multiband_dispose (GObject *object)
 {
-  LqGstMultiband *self = LQ_GST_MULTIBAND (object);
-
-  for (guint b = 0; b < LQ_GST_MULTIBAND_MAX_BANDS; b++)
-    if (self->bands[b] != NULL)
-      {
-        gst_object_unparent (GST_OBJECT (self->bands[b]));
-        self->bands[b] = NULL;
-      }
+  lq_gst_util_dispose_bands (GST_OBJECT (object));
 
   G_OBJECT_CLASS (lq_gst_multiband_parent_class)->dispose (object);
 }
@@ -406,56 +285,6 @@ lq_gst_multiband_finalize (GObject *object)
 }
 
 static void
-lq_gst_multiband_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  LqGstMultiband *self = LQ_GST_MULTIBAND (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_NUM_BANDS:
-      g_value_set_uint (value, self->props.num_bands);
-      break;
-    case PROP_XOVER0:
-    case PROP_XOVER1:
-    case PROP_XOVER2:
-      g_value_set_double (value, self->props.xover[prop_id - PROP_XOVER0]);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-lq_gst_multiband_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  LqGstMultiband *self = LQ_GST_MULTIBAND (object);
-
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_NUM_BANDS:
-      self->props.num_bands = g_value_get_uint (value);
-      break;
-    case PROP_XOVER0:
-    case PROP_XOVER1:
-    case PROP_XOVER2:
-      self->props.xover[prop_id - PROP_XOVER0] = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 lq_gst_multiband_class_init (LqGstMultibandClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -466,10 +295,10 @@ lq_gst_multiband_class_init (LqGstMultibandClass *klass)
 
   object_class->dispose = lq_gst_multiband_dispose;
   object_class->finalize = lq_gst_multiband_finalize;
-  object_class->get_property = lq_gst_multiband_get_property;
-  object_class->set_property = lq_gst_multiband_set_property;
+  object_class->get_property = lq_gst_util_get_property;
+  object_class->set_property = lq_gst_util_set_property;
 
-  trans_class->generate_output = GST_DEBUG_FUNCPTR (lq_gst_multiband_generate_output);
+  trans_class->before_transform = GST_DEBUG_FUNCPTR (lq_gst_util_sync_bands);
 
   filter_class->setup = lq_gst_multiband_setup;
   filter_class->process = lq_gst_multiband_process;
@@ -493,23 +322,17 @@ lq_gst_multiband_class_init (LqGstMultibandClass *klass)
   properties[PROP_XOVER2] =
     g_param_spec_double ("xover2", "Crossover 2", "Crossover between bands 2 and 3 in Hz", 10.0,
                          40000.0, default_xover[2], flags | GST_PARAM_CONTROLLABLE);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 
+  lq_gst_util_class_set_bands (object_class, LQ_TYPE_GST_MULTIBAND_BAND,
+                               G_STRUCT_OFFSET (LqGstMultiband, bands), LQ_GST_MULTIBAND_MAX_BANDS);
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_MULTIBAND_BAND, 0);
 }
 
 static void
 lq_gst_multiband_init (LqGstMultiband *self)
 {
-  self->props.num_bands = 3;
-  for (guint i = 0; i < N_XOVERS; i++)
-    self->props.xover[i] = default_xover[i];
-  for (guint b = 0; b < LQ_GST_MULTIBAND_MAX_BANDS; b++)
-    {
-      g_autofree char *name = g_strdup_printf ("band%u", b);
-
-      self->bands[b] = g_object_new (LQ_TYPE_GST_MULTIBAND_BAND, "name", name, NULL);
-      gst_object_set_parent (GST_OBJECT (self->bands[b]), GST_OBJECT (self));
-    }
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
+  lq_gst_util_init_bands (GST_OBJECT (self));
   self->fresh = TRUE;
 }

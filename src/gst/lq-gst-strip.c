@@ -14,6 +14,7 @@
 #include "lq-gst-compressor.h"
 #include "lq-gst-eq-band.h"
 #include "lq-gst-strip.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-strip
@@ -166,6 +167,42 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Where each property lives; the bands' entries are filled in by make_band_properties(). */
+#define FIELD(member) LQ_GST_FIELD (LqGstStrip, props.member)
+static LqGstField fields[N_PROPS] = {
+  [PROP_GAIN] = FIELD (gain_db),
+  [PROP_PAN] = FIELD (pan),
+  [PROP_INVERT] = FIELD (invert),
+  [PROP_MUTE] = FIELD (mute),
+  [PROP_BYPASS] = FIELD (bypass),
+  [PROP_EQ_BYPASS] = FIELD (eq_bypass),
+  [PROP_EQ_NUM_BANDS] = FIELD (eq_num_bands),
+  [PROP_COMP_BYPASS] = FIELD (comp_bypass),
+  [PROP_COMP_THRESHOLD] = FIELD (comp_threshold),
+  [PROP_COMP_RATIO] = FIELD (comp_ratio),
+  [PROP_COMP_KNEE] = FIELD (comp_knee),
+  [PROP_COMP_ATTACK] = FIELD (comp_attack),
+  [PROP_COMP_RELEASE] = FIELD (comp_release),
+  [PROP_COMP_AUTO_RELEASE] = FIELD (comp_auto_release),
+  [PROP_COMP_MAKEUP] = FIELD (comp_makeup),
+  [PROP_COMP_SIDECHAIN_HPF] = FIELD (comp_sidechain_hpf),
+  [PROP_COMP_LINK] = FIELD (comp_link),
+  [PROP_COMP_DETECTOR] = FIELD (comp_detector),
+  [PROP_COMP_MIX] = FIELD (comp_mix),
+};
+#undef FIELD
+
+/* The fields of a band's properties within its LqEqBand. */
+static const LqGstField band_fields[N_BAND_FIELDS] = {
+  [BAND_TYPE] = LQ_GST_FIELD (LqEqBand, type),
+  [BAND_FREQ] = LQ_GST_FIELD (LqEqBand, freq),
+  [BAND_GAIN] = LQ_GST_FIELD (LqEqBand, gain_db),
+  [BAND_Q] = LQ_GST_FIELD (LqEqBand, q),
+  [BAND_SLOPE] = LQ_GST_FIELD (LqEqBand, slope),
+  [BAND_CHANNELS] = LQ_GST_FIELD (LqEqBand, channels),
+  [BAND_BYPASS] = LQ_GST_FIELD (LqEqBand, bypass),
+};
+
 /* Default bands: a classic four-band strip (all at 0 dB, so they do nothing), then bells. */
 static const struct
 {
@@ -284,62 +321,49 @@ target_gains (const StripParams *p, guint in_channels, double *gl, double *gr)
     }
 }
 
-static void
-eq_process_cb (void *kernel, float *data, size_t frames)
+/* Moves a crossfade position one frame towards @target and returns the gain of the side
+ * being faded in (a raised cosine). */
+static double
+fade_next (double *mix,
+           double  target,
+           double  step)
 {
-  lq_eq_process (kernel, data, frames);
+  *mix = target > *mix ? MIN (target, *mix + step) : MAX (target, *mix - step);
+  return 0.5 - 0.5 * cos (G_PI * *mix);
+}
+
+/* A section (the EQ or the compressor) runs in place on self->work and crossfades with its
+ * input while it turns on or off (*mix towards @target). section_begin() says whether it runs
+ * at all (not while it is off and faded out) and keeps its input for the crossfade; the caller
+ * then resets the kernel if *mix is 0 (a section that comes back starts from a clean state),
+ * runs it, and calls section_end(). */
+static gboolean
+section_begin (LqGstStrip *self,
+               double      mix,
+               double      target,
+               guint       frames)
+{
+  if (mix == 0.0 && target == 0.0)
+    return FALSE;
+  if (mix != target)
+    memcpy (self->tmp, self->work, (gsize) frames * self->in_channels * sizeof (float));
+  return TRUE;
 }
 
 static void
-eq_reset_cb (void *kernel)
-{
-  lq_eq_reset (kernel);
-}
-
-static void
-comp_process_cb (void *kernel, float *data, size_t frames)
-{
-  lq_compressor_process (kernel, data, frames);
-}
-
-static void
-comp_reset_cb (void *kernel)
-{
-  lq_compressor_reset (kernel);
-}
-
-/* Runs one section in place on self->work, crossfading with its input while it turns on or
- * off. A section that is off (and faded out) is not run; it starts from a clean state. */
-static void
-run_section (LqGstStrip *self,
-             void       *kernel,
-             void      (*process) (void *kernel, float *data, size_t frames),
-             void      (*reset) (void *kernel),
+section_end (LqGstStrip *self,
              double     *mix,
              double      target,
              guint       frames)
 {
   guint ch = self->in_channels;
 
-  if (*mix == 0.0 && target == 0.0)
-    return;
-  if (*mix == 0.0)
-    reset (kernel);
   if (*mix == target)
-    {
-      process (kernel, self->work, frames);
-      return;
-    }
-
-  memcpy (self->tmp, self->work, (gsize) frames * ch * sizeof (float));
-  process (kernel, self->work, frames);
+    return;
   for (guint i = 0; i < frames; i++)
     {
-      double m;
+      double m = fade_next (mix, target, self->fade_step);
 
-      *mix = target > *mix ? MIN (target, *mix + self->fade_step)
-                           : MAX (target, *mix - self->fade_step);
-      m = 0.5 - 0.5 * cos (G_PI * *mix);
       for (guint c = 0; c < ch; c++)
         {
           float x = self->tmp[i * ch + c];
@@ -358,6 +382,8 @@ process_chunk (LqGstStrip        *self,
 {
   guint ch = self->in_channels;
   gsize n = (gsize) frames * ch;
+  double eq_target = eq_is_active (p) ? 1.0 : 0.0;
+  double comp_target = comp_is_active (p) ? 1.0 : 0.0;
   double bypass_target = p->bypass ? 1.0 : 0.0;
   gboolean bad = FALSE;
 
@@ -365,10 +391,20 @@ process_chunk (LqGstStrip        *self,
     self->dry[i] = isfinite (in[i]) ? in[i] : 0.0f;
   memcpy (self->work, self->dry, n * sizeof (float));
 
-  run_section (self, self->eq, eq_process_cb, eq_reset_cb, &self->eq_mix,
-               eq_is_active (p) ? 1.0 : 0.0, frames);
-  run_section (self, self->comp, comp_process_cb, comp_reset_cb, &self->comp_mix,
-               comp_is_active (p) ? 1.0 : 0.0, frames);
+  if (section_begin (self, self->eq_mix, eq_target, frames))
+    {
+      if (self->eq_mix == 0.0)
+        lq_eq_reset (self->eq);
+      lq_eq_process (self->eq, self->work, frames);
+      section_end (self, &self->eq_mix, eq_target, frames);
+    }
+  if (section_begin (self, self->comp_mix, comp_target, frames))
+    {
+      if (self->comp_mix == 0.0)
+        lq_compressor_reset (self->comp);
+      lq_compressor_process (self->comp, self->work, frames);
+      section_end (self, &self->comp_mix, comp_target, frames);
+    }
 
   /* Gain, polarity, pan, mute: two smoothed gains, mono or stereo in, stereo out. */
   if (lq_smoother_settled (&self->gain_l) && lq_smoother_settled (&self->gain_r))
@@ -413,12 +449,8 @@ process_chunk (LqGstStrip        *self,
     {
       for (guint i = 0; i < frames; i++)
         {
-          double m;
+          double m = fade_next (&self->bypass_mix, bypass_target, self->fade_step);
 
-          self->bypass_mix = bypass_target > self->bypass_mix
-                               ? MIN (bypass_target, self->bypass_mix + self->fade_step)
-                               : MAX (bypass_target, self->bypass_mix - self->fade_step);
-          m = 0.5 - 0.5 * cos (G_PI * self->bypass_mix);
           out[2 * i] = (float) ((1.0 - m) * out[2 * i] + m * self->dry[i * ch]);
           out[2 * i + 1] = (float) ((1.0 - m) * out[2 * i + 1] + m * self->dry[i * ch + ch - 1]);
         }
@@ -446,9 +478,7 @@ reset_state (LqGstStrip *self)
 
   if (self->eq == NULL)
     return;
-  GST_OBJECT_LOCK (self);
-  p = self->props;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, p, self->props);
 
   lq_eq_reset (self->eq);
   lq_compressor_reset (self->comp);
@@ -568,9 +598,7 @@ lq_gst_strip_transform (GstBaseTransform *trans,
   if (self->eq == NULL)
     return GST_FLOW_NOT_NEGOTIATED;
 
-  GST_OBJECT_LOCK (self);
-  p = self->props;
-  GST_OBJECT_UNLOCK (self);
+  LQ_GST_COPY_LOCKED (self, p, self->props);
   apply_params (self, &p);
   target_gains (&p, ch, &gl, &gr);
   lq_smoother_set (&self->gain_l, gl);
@@ -626,115 +654,8 @@ lq_gst_strip_finalize (GObject *object)
   G_OBJECT_CLASS (lq_gst_strip_parent_class)->finalize (object);
 }
 
-static void
-lq_gst_strip_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  LqGstStrip *self = LQ_GST_STRIP (object);
-  StripParams *p = &self->props;
-
-  GST_OBJECT_LOCK (self);
-  if (prop_id >= PROP_EQ_BAND_FIRST && prop_id < N_PROPS)
-    {
-      const LqEqBand *band = &p->eq[(prop_id - PROP_EQ_BAND_FIRST) / N_BAND_FIELDS];
-
-      switch ((prop_id - PROP_EQ_BAND_FIRST) % N_BAND_FIELDS)
-        {
-        case BAND_TYPE:
-          g_value_set_enum (value, band->type);
-          break;
-        case BAND_FREQ:
-          g_value_set_double (value, band->freq);
-          break;
-        case BAND_GAIN:
-          g_value_set_double (value, band->gain_db);
-          break;
-        case BAND_Q:
-          g_value_set_double (value, band->q);
-          break;
-        case BAND_SLOPE:
-          g_value_set_uint (value, band->slope);
-          break;
-        case BAND_CHANNELS:
-          g_value_set_enum (value, band->channels);
-          break;
-        case BAND_BYPASS:
-          g_value_set_boolean (value, band->bypass);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-      GST_OBJECT_UNLOCK (self);
-      return;
-    }
-
-  switch (prop_id)
-    {
-    case PROP_GAIN:
-      g_value_set_double (value, p->gain_db);
-      break;
-    case PROP_PAN:
-      g_value_set_double (value, p->pan);
-      break;
-    case PROP_INVERT:
-      g_value_set_boolean (value, p->invert);
-      break;
-    case PROP_MUTE:
-      g_value_set_boolean (value, p->mute);
-      break;
-    case PROP_BYPASS:
-      g_value_set_boolean (value, p->bypass);
-      break;
-    case PROP_EQ_BYPASS:
-      g_value_set_boolean (value, p->eq_bypass);
-      break;
-    case PROP_EQ_NUM_BANDS:
-      g_value_set_uint (value, p->eq_num_bands);
-      break;
-    case PROP_COMP_BYPASS:
-      g_value_set_boolean (value, p->comp_bypass);
-      break;
-    case PROP_COMP_THRESHOLD:
-      g_value_set_double (value, p->comp_threshold);
-      break;
-    case PROP_COMP_RATIO:
-      g_value_set_double (value, p->comp_ratio);
-      break;
-    case PROP_COMP_KNEE:
-      g_value_set_double (value, p->comp_knee);
-      break;
-    case PROP_COMP_ATTACK:
-      g_value_set_double (value, p->comp_attack);
-      break;
-    case PROP_COMP_RELEASE:
-      g_value_set_double (value, p->comp_release);
-      break;
-    case PROP_COMP_AUTO_RELEASE:
-      g_value_set_boolean (value, p->comp_auto_release);
-      break;
-    case PROP_COMP_MAKEUP:
-      g_value_set_double (value, p->comp_makeup);
-      break;
-    case PROP_COMP_SIDECHAIN_HPF:
-      g_value_set_double (value, p->comp_sidechain_hpf);
-      break;
-    case PROP_COMP_LINK:
-      g_value_set_double (value, p->comp_link);
-      break;
-    case PROP_COMP_DETECTOR:
-      g_value_set_enum (value, p->comp_detector);
-      break;
-    case PROP_COMP_MIX:
-      g_value_set_double (value, p->comp_mix);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
+/* A band's slope is rounded to one the kernel has; the other properties are stored as they
+ * are. */
 static void
 lq_gst_strip_set_property (GObject      *object,
                            guint         prop_id,
@@ -742,118 +663,29 @@ lq_gst_strip_set_property (GObject      *object,
                            GParamSpec   *pspec)
 {
   LqGstStrip *self = LQ_GST_STRIP (object);
-  StripParams *p = &self->props;
+  guint slope;
 
-  GST_OBJECT_LOCK (self);
-  if (prop_id >= PROP_EQ_BAND_FIRST && prop_id < N_PROPS)
+  if (prop_id < PROP_EQ_BAND_FIRST || (prop_id - PROP_EQ_BAND_FIRST) % N_BAND_FIELDS != BAND_SLOPE)
     {
-      LqEqBand *band = &p->eq[(prop_id - PROP_EQ_BAND_FIRST) / N_BAND_FIELDS];
-
-      switch ((prop_id - PROP_EQ_BAND_FIRST) % N_BAND_FIELDS)
-        {
-        case BAND_TYPE:
-          band->type = g_value_get_enum (value);
-          break;
-        case BAND_FREQ:
-          band->freq = g_value_get_double (value);
-          break;
-        case BAND_GAIN:
-          band->gain_db = g_value_get_double (value);
-          break;
-        case BAND_Q:
-          band->q = g_value_get_double (value);
-          break;
-        case BAND_SLOPE:
-          band->slope = lq_biquad_valid_slope (g_value_get_uint (value));
-          break;
-        case BAND_CHANNELS:
-          band->channels = g_value_get_enum (value);
-          break;
-        case BAND_BYPASS:
-          band->bypass = g_value_get_boolean (value);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-      GST_OBJECT_UNLOCK (self);
+      lq_gst_util_set_field (object, value, pspec);
       return;
     }
-
-  switch (prop_id)
-    {
-    case PROP_GAIN:
-      p->gain_db = g_value_get_double (value);
-      break;
-    case PROP_PAN:
-      p->pan = g_value_get_double (value);
-      break;
-    case PROP_INVERT:
-      p->invert = g_value_get_boolean (value);
-      break;
-    case PROP_MUTE:
-      p->mute = g_value_get_boolean (value);
-      break;
-    case PROP_BYPASS:
-      p->bypass = g_value_get_boolean (value);
-      break;
-    case PROP_EQ_BYPASS:
-      p->eq_bypass = g_value_get_boolean (value);
-      break;
-    case PROP_EQ_NUM_BANDS:
-      p->eq_num_bands = g_value_get_uint (value);
-      break;
-    case PROP_COMP_BYPASS:
-      p->comp_bypass = g_value_get_boolean (value);
-      break;
-    case PROP_COMP_THRESHOLD:
-      p->comp_threshold = g_value_get_double (value);
-      break;
-    case PROP_COMP_RATIO:
-      p->comp_ratio = g_value_get_double (value);
-      break;
-    case PROP_COMP_KNEE:
-      p->comp_knee = g_value_get_double (value);
-      break;
-    case PROP_COMP_ATTACK:
-      p->comp_attack = g_value_get_double (value);
-      break;
-    case PROP_COMP_RELEASE:
-      p->comp_release = g_value_get_double (value);
-      break;
-    case PROP_COMP_AUTO_RELEASE:
-      p->comp_auto_release = g_value_get_boolean (value);
-      break;
-    case PROP_COMP_MAKEUP:
-      p->comp_makeup = g_value_get_double (value);
-      break;
-    case PROP_COMP_SIDECHAIN_HPF:
-      p->comp_sidechain_hpf = g_value_get_double (value);
-      break;
-    case PROP_COMP_LINK:
-      p->comp_link = g_value_get_double (value);
-      break;
-    case PROP_COMP_DETECTOR:
-      p->comp_detector = g_value_get_enum (value);
-      break;
-    case PROP_COMP_MIX:
-      p->comp_mix = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
+  slope = lq_biquad_valid_slope (g_value_get_uint (value));
+  LQ_GST_COPY_LOCKED (self, self->props.eq[(prop_id - PROP_EQ_BAND_FIRST) / N_BAND_FIELDS].slope,
+                      slope);
 }
 
+/* Makes band @b's properties and their fields. */
 static void
-install_band_properties (GObjectClass *object_class,
-                         guint         b,
-                         GParamFlags   flags)
+make_band_properties (guint       b,
+                      GParamFlags flags)
 {
   static const char *names[N_BAND_FIELDS] = {
     "type", "freq", "gain", "q", "slope", "channels", "bypass"
   };
   const char *name[N_BAND_FIELDS];
   guint first = PROP_EQ_BAND_FIRST + b * N_BAND_FIELDS;
+  gsize band_offset = G_STRUCT_OFFSET (LqGstStrip, props.eq) + b * sizeof (LqEqBand);
 
   /* Interned: the names live as long as the type, as G_PARAM_STATIC_STRINGS wants. */
   for (guint f = 0; f < N_BAND_FIELDS; f++)
@@ -887,7 +719,7 @@ install_band_properties (GObjectClass *object_class,
     g_param_spec_boolean (name[BAND_BYPASS], "EQ band bypass", "Turn the band off",
                           FALSE, flags | GST_PARAM_CONTROLLABLE);
   for (guint f = 0; f < N_BAND_FIELDS; f++)
-    g_object_class_install_property (object_class, first + f, properties[first + f]);
+    fields[first + f] = (LqGstField) { band_offset + band_fields[f].offset, band_fields[f].size };
 }
 
 static void
@@ -905,7 +737,7 @@ lq_gst_strip_class_init (LqGstStripClass *klass)
   GST_DEBUG_CATEGORY_INIT (lq_gst_strip_debug, "lqstrip", 0, "Lacquer channel strip");
 
   object_class->finalize = lq_gst_strip_finalize;
-  object_class->get_property = lq_gst_strip_get_property;
+  object_class->get_property = lq_gst_util_get_property;
   object_class->set_property = lq_gst_strip_set_property;
 
   trans_class->transform_caps = GST_DEBUG_FUNCPTR (lq_gst_strip_transform_caps);
@@ -985,37 +817,15 @@ lq_gst_strip_class_init (LqGstStripClass *klass)
   properties[PROP_COMP_MIX] =
     g_param_spec_double ("comp-mix", "Compressor mix", "Parallel blend: 0 dry .. 1 compressed",
                          0.0, 1.0, 1.0, cflags);
-  g_object_class_install_properties (object_class, PROP_EQ_BAND_FIRST, properties);
-
   for (guint b = 0; b < LQ_GST_STRIP_EQ_BANDS; b++)
-    install_band_properties (object_class, b, flags);
+    make_band_properties (b, flags);
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 }
 
 static void
 lq_gst_strip_init (LqGstStrip *self)
 {
-  StripParams *p = &self->props;
-
-  p->eq_num_bands = 4;
-  for (guint b = 0; b < LQ_GST_STRIP_EQ_BANDS; b++)
-    {
-      lq_eq_band_init (&p->eq[b]);
-      p->eq[b].type = default_bands[b].type;
-      p->eq[b].freq = default_bands[b].freq;
-      p->eq[b].gain_db = 0.0;
-      p->eq[b].q = G_SQRT2 / 2.0;
-      p->eq[b].slope = 12;
-      p->eq[b].channels = LQ_EQ_STEREO;
-      p->eq[b].bypass = FALSE;
-    }
-  p->comp_threshold = -18.0;
-  p->comp_ratio = 1.0;
-  p->comp_knee = 6.0;
-  p->comp_attack = 10.0;
-  p->comp_release = 150.0;
-  p->comp_link = 1.0;
-  p->comp_detector = LQ_COMPRESSOR_DETECTOR_PEAK;
-  p->comp_mix = 1.0;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
   self->force_apply = TRUE;
 
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
