@@ -37,19 +37,35 @@ print_value (const char *key,
     g_print ("  %-22s %10.2f\n", key, round (value * 100.0) / 100.0 + 0.0); /* no "-0.00" */
 }
 
+/* The measures a file and a project's track share. */
+static LqLoudnessSummary
+summary_of (const LqAnalysis *t)
+{
+  LqLoudnessSummary v = { t->integrated_lufs, t->lra_lu, t->max_short_term_lufs, t->true_peak_dbtp,
+                          t->sample_peak_dbfs };
+  return v;
+}
+
+static void
+print_summary (const LqLoudnessSummary *v)
+{
+  print_value ("integrated_lufs", KIND_LU, v->integrated_lufs);
+  print_value ("lra_lu", KIND_LU, v->lra_lu);
+  print_value ("true_peak_dbtp", KIND_LU, v->true_peak_dbtp);
+  print_value ("sample_peak_dbfs", KIND_LU, v->sample_peak_dbfs);
+  print_value ("max_short_term_lufs", KIND_LU, v->max_short_term_lufs);
+  print_value ("plr_lu", KIND_LU, v->true_peak_dbtp - v->integrated_lufs);
+}
+
 static void
 print_track (const LqAnalysis *t)
 {
   g_autofree char *name = g_file_get_parse_name (t->file);
+  LqLoudnessSummary v = summary_of (t);
 
   g_print ("%s\n", name);
-  print_value ("integrated_lufs", KIND_LU, t->integrated_lufs);
-  print_value ("lra_lu", KIND_LU, t->lra_lu);
-  print_value ("true_peak_dbtp", KIND_LU, t->true_peak_dbtp);
-  print_value ("sample_peak_dbfs", KIND_LU, t->sample_peak_dbfs);
+  print_summary (&v);
   print_value ("max_momentary_lufs", KIND_LU, t->max_momentary_lufs);
-  print_value ("max_short_term_lufs", KIND_LU, t->max_short_term_lufs);
-  print_value ("plr_lu", KIND_LU, t->plr_lu);
   print_value ("duration_s", KIND_SECONDS, t->duration_s);
   print_value ("sample_rate", KIND_COUNT, t->rate);
   print_value ("channels", KIND_COUNT, t->channels);
@@ -85,16 +101,25 @@ add_int (JsonBuilder *builder,
 }
 
 static void
+add_summary_json (JsonBuilder             *builder,
+                  const LqLoudnessSummary *v)
+{
+  add_number (builder, "integrated_lufs", v->integrated_lufs);
+  add_number (builder, "lra_lu", v->lra_lu);
+  add_number (builder, "true_peak_dbtp", v->true_peak_dbtp);
+  add_number (builder, "sample_peak_dbfs", v->sample_peak_dbfs);
+  add_number (builder, "max_short_term_lufs", v->max_short_term_lufs);
+  add_number (builder, "plr_lu", v->true_peak_dbtp - v->integrated_lufs);
+}
+
+static void
 add_track_json (JsonBuilder      *builder,
                 const LqAnalysis *t)
 {
-  add_number (builder, "integrated_lufs", t->integrated_lufs);
-  add_number (builder, "lra_lu", t->lra_lu);
-  add_number (builder, "true_peak_dbtp", t->true_peak_dbtp);
-  add_number (builder, "sample_peak_dbfs", t->sample_peak_dbfs);
+  LqLoudnessSummary v = summary_of (t);
+
+  add_summary_json (builder, &v);
   add_number (builder, "max_momentary_lufs", t->max_momentary_lufs);
-  add_number (builder, "max_short_term_lufs", t->max_short_term_lufs);
-  add_number (builder, "plr_lu", t->plr_lu);
   add_number (builder, "duration_s", t->duration_s);
   add_int (builder, "sample_rate", t->rate);
   add_int (builder, "channels", t->channels);
@@ -123,9 +148,6 @@ print_json (const LqAlbumAnalysis *album,
             GFile * const         *files)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "files");
@@ -162,35 +184,7 @@ print_json (const LqAlbumAnalysis *album,
       json_builder_end_object (builder);
     }
   json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
-}
-
-static void
-print_summary (const LqLoudnessSummary *v)
-{
-  print_value ("integrated_lufs", KIND_LU, v->integrated_lufs);
-  print_value ("lra_lu", KIND_LU, v->lra_lu);
-  print_value ("true_peak_dbtp", KIND_LU, v->true_peak_dbtp);
-  print_value ("sample_peak_dbfs", KIND_LU, v->sample_peak_dbfs);
-  print_value ("max_short_term_lufs", KIND_LU, v->max_short_term_lufs);
-  print_value ("plr_lu", KIND_LU, v->true_peak_dbtp - v->integrated_lufs);
-}
-
-static void
-add_summary_json (JsonBuilder             *builder,
-                  const LqLoudnessSummary *v)
-{
-  add_number (builder, "integrated_lufs", v->integrated_lufs);
-  add_number (builder, "lra_lu", v->lra_lu);
-  add_number (builder, "true_peak_dbtp", v->true_peak_dbtp);
-  add_number (builder, "sample_peak_dbfs", v->sample_peak_dbfs);
-  add_number (builder, "max_short_term_lufs", v->max_short_term_lufs);
-  add_number (builder, "plr_lu", v->true_peak_dbtp - v->integrated_lufs);
+  lq_cli_print_json (builder);
 }
 
 /* A project measured as delivered: each track after its chain and the master chain (the
@@ -211,9 +205,6 @@ analyze_project (GFile    *file,
   if (json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
       g_autofree char *name = g_file_get_parse_name (file);
 
       json_builder_begin_object (builder);
@@ -238,11 +229,7 @@ analyze_project (GFile    *file,
       add_summary_json (builder, &values->album);
       json_builder_end_object (builder);
       json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      json_generator_set_pretty (generator, TRUE);
-      text = json_generator_to_data (generator, NULL);
-      g_print ("%s\n", text);
+      lq_cli_print_json (builder);
       return LQ_CLI_EXIT_OK;
     }
   for (guint i = 0; i < values->n_tracks; i++)

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "lq-cli.h"
 
@@ -28,4 +29,18 @@ lq_cli_print_error (const char   *what,
     g_printerr ("lacquer-cli: %s: %s\n", what, error->message);
   else
     g_printerr ("lacquer-cli: %s\n", error->message);
+}
+
+/* Prints what @builder built (one complete object) as indented JSON on stdout. */
+void
+lq_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
 }

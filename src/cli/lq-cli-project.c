@@ -214,9 +214,6 @@ static int
 print_info_json (LqProject *project, const LqSequence *seq)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_object (b);
   add_member_string (b, "title", lq_project_get_title (project));
@@ -265,12 +262,7 @@ print_info_json (LqProject *project, const LqSequence *seq)
     }
   json_builder_end_array (b);
   json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
+  lq_cli_print_json (b);
   return LQ_CLI_EXIT_OK;
 }
 

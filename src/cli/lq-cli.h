@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -26,5 +27,6 @@ int lq_cli_verify  (int argc, char **argv);
 /* Helpers shared by the subcommands. */
 int lq_cli_usage_error (GOptionContext *context, const char *message);
 void lq_cli_print_error (const char *what, const GError *error);
+void lq_cli_print_json (JsonBuilder *builder);
 
 G_END_DECLS

@@ -138,13 +138,10 @@ measured_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GWeakRef *weak = user_data;
-  g_autoptr(LqWindow) self = g_weak_ref_get (weak);
+  g_autoptr(LqWindow) self = _lq_window_weak_take (user_data);
   g_autoptr(GError) error = NULL;
   gboolean ok = lq_player_measure_finish (LQ_PLAYER (object), result, &error);
 
-  g_weak_ref_clear (weak);
-  g_free (weak);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->measuring);
@@ -157,16 +154,12 @@ measured_cb (GObject      *object,
 static void
 measure_player (LqWindow *self)
 {
-  GWeakRef *weak;
-
   if (self->player == NULL || self->measuring != NULL || lq_player_get_measured (self->player)
       || self->measured_player == self->player)
     return;
   self->measured_player = self->player;
   self->measuring = g_cancellable_new ();
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  lq_player_measure_async (self->player, self->measuring, measured_cb, weak);
+  lq_player_measure_async (self->player, self->measuring, measured_cb, _lq_window_weak_new (self));
   update_match_label (self);
 }
 
@@ -177,13 +170,10 @@ reference_analysis_cb (GObject      *object,
                        GAsyncResult *result,
                        gpointer      user_data)
 {
-  GWeakRef *weak = user_data;
-  g_autoptr(LqWindow) self = g_weak_ref_get (weak);
+  g_autoptr(LqWindow) self = _lq_window_weak_take (user_data);
   g_autoptr(GError) error = NULL;
   g_autoptr(LqAlbumAnalysis) album = lq_analyze_album_finish (result, &error);
 
-  g_weak_ref_clear (weak);
-  g_free (weak);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->reference_analysis);
@@ -213,7 +203,6 @@ start_reference_analysis (LqWindow *self)
 {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
   GListModel *refs = lq_project_get_references (self->project);
-  GWeakRef *weak;
 
   if (self->reference_analysis != NULL)
     return;
@@ -227,10 +216,8 @@ start_reference_analysis (LqWindow *self)
   if (files->len == 0)
     return;
   self->reference_analysis = g_cancellable_new ();
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
   lq_analyze_album_async ((GFile * const *) files->pdata, files->len, 0, self->reference_analysis,
-                          NULL, NULL, NULL, reference_analysis_cb, weak);
+                          NULL, NULL, NULL, reference_analysis_cb, _lq_window_weak_new (self));
 }
 
 /* ---- The reference's long-term spectrum ---- */

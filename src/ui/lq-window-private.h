@@ -90,6 +90,8 @@ struct _LqWindow
 };
 
 /* lq-window.c */
+gpointer  _lq_window_weak_new  (LqWindow     *self);
+LqWindow *_lq_window_weak_take (gpointer      weak);
 void _lq_window_show_error   (LqWindow     *self,
                               const GError *error);
 void _lq_window_toast        (LqWindow     *self,

@@ -137,6 +137,29 @@ update_ceiling (LqWindow *self)
 
 /* ---- Messages ---- */
 
+/* For the callbacks of the window's background jobs: the window may close meanwhile (its
+ * jobs are cancelled then, and their callbacks find no window). */
+gpointer
+_lq_window_weak_new (LqWindow *self)
+{
+  GWeakRef *weak = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (weak, self);
+  return weak;
+}
+
+/* Returns: (transfer full) (nullable): the window of a _lq_window_weak_new() reference, which
+ * is freed */
+LqWindow *
+_lq_window_weak_take (gpointer weak)
+{
+  LqWindow *self = g_weak_ref_get (weak);
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  return self;
+}
+
 void
 _lq_window_show_error (LqWindow     *self,
                        const GError *error)
@@ -194,13 +217,10 @@ measured_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  GWeakRef *weak = user_data;
-  g_autoptr(LqWindow) self = g_weak_ref_get (weak);
+  g_autoptr(LqWindow) self = _lq_window_weak_take (user_data);
   g_autoptr(GError) error = NULL;
   g_autoptr(LqAlbumLoudness) values = lq_render_measure_finish (result, &error);
 
-  g_weak_ref_clear (weak);
-  g_free (weak);
   if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_clear_object (&self->delivering);
@@ -228,7 +248,6 @@ measured_cb (GObject      *object,
 static void
 start_measuring (LqWindow *self)
 {
-  GWeakRef *weak;
 
   g_clear_handle_id (&self->measure_idle, g_source_remove);
   if (self->delivering != NULL)
@@ -241,10 +260,7 @@ start_measuring (LqWindow *self)
       return;
     }
   self->delivering = g_cancellable_new ();
-  /* The window may close meanwhile: the measurement is cancelled and finds no window. */
-  weak = g_new0 (GWeakRef, 1);
-  g_weak_ref_init (weak, self);
-  lq_render_measure_async (self->project, self->delivering, measured_cb, weak);
+  lq_render_measure_async (self->project, self->delivering, measured_cb, _lq_window_weak_new (self));
   update_summary (self);
 }
 
