@@ -284,6 +284,8 @@ struct _LqChain
   GObject parent_instance;
 
   GPtrArray *elements; /* LqChainElement, in processing order */
+  int snapshot;        /* the settings snapshot the chain holds: 0 (A) or 1 (B) */
+  char *other;         /* the other snapshot (lq_chain_snapshot_to_string()), or NULL */
 };
 
 static void lq_chain_list_model_init (GListModelInterface *iface);
@@ -346,6 +348,7 @@ lq_chain_dispose (GObject *object)
     for (guint i = 0; i < self->elements->len; i++)
       g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->elements, i), self);
   g_clear_pointer (&self->elements, g_ptr_array_unref);
+  g_clear_pointer (&self->other, g_free);
 
   G_OBJECT_CLASS (lq_chain_parent_class)->dispose (object);
 }
@@ -375,6 +378,48 @@ LqChain *
 lq_chain_new (void)
 {
   return g_object_new (LQ_TYPE_CHAIN, NULL);
+}
+
+/**
+ * lq_chain_get_snapshots:
+ * @other: (out) (optional) (transfer none) (nullable): the snapshot not held, as
+ *   lq_chain_snapshot_to_string() gives it, %NULL until one is stored
+ *
+ * The chain's two settings snapshots (A and B, compared in the chain panel): the chain's own
+ * settings are one; the other is kept here, so it is saved with the project.
+ *
+ * Returns: the snapshot the chain holds: 0 (A) or 1 (B)
+ */
+int
+lq_chain_get_snapshots (LqChain     *self,
+                        const char **other)
+{
+  g_return_val_if_fail (LQ_IS_CHAIN (self), 0);
+
+  if (other != NULL)
+    *other = self->other;
+  return self->snapshot;
+}
+
+/**
+ * lq_chain_set_snapshots:
+ * @held: the snapshot the chain's settings are: 0 (A) or 1 (B)
+ * @other: (nullable): the other snapshot (lq_chain_snapshot_to_string())
+ */
+void
+lq_chain_set_snapshots (LqChain    *self,
+                        int         held,
+                        const char *other)
+{
+  g_return_if_fail (LQ_IS_CHAIN (self));
+  g_return_if_fail (held == 0 || held == 1);
+
+  self->snapshot = held;
+  if (self->other != other)
+    {
+      g_free (self->other);
+      self->other = g_strdup (other);
+    }
 }
 
 guint

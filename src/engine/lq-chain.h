@@ -41,6 +41,11 @@ gboolean        lq_chain_element_apply          (LqChainElement  *self,
                                                  GError         **error);
 
 LqChain        *lq_chain_new                    (void);
+int             lq_chain_get_snapshots          (LqChain         *self,
+                                                 const char     **other);
+void            lq_chain_set_snapshots          (LqChain         *self,
+                                                 int              held,
+                                                 const char      *other);
 guint           lq_chain_get_n_elements         (LqChain         *self);
 LqChainElement *lq_chain_get_element            (LqChain         *self,
                                                  guint            position);

@@ -204,6 +204,31 @@ read_fields (JsonObject  *json,
   return TRUE;
 }
 
+/* A chain's settings snapshots (A/B), when the chain has more than its own settings:
+ * "@member": { "held": "A" | "B", "other": [ the other snapshot's elements ] } */
+static void
+write_snapshots (JsonBuilder *builder,
+                 const char  *member,
+                 LqChain     *chain)
+{
+  const char *other;
+  int held = lq_chain_get_snapshots (chain, &other);
+  JsonNode *node = other != NULL ? json_from_string (other, NULL) : NULL;
+
+  if (held == 0 && node == NULL)
+    return;
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "held");
+  json_builder_add_string_value (builder, held == 0 ? "A" : "B");
+  if (node != NULL)
+    {
+      json_builder_set_member_name (builder, "other");
+      json_builder_add_value (builder, node);
+    }
+  json_builder_end_object (builder);
+}
+
 static void
 write_track (JsonBuilder *builder,
              GFile       *dir,
@@ -234,6 +259,7 @@ write_track (JsonBuilder *builder,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "chain");
   json_builder_add_value (builder, lq_chain_to_json (lq_track_get_chain (track)));
+  write_snapshots (builder, "chain_snapshots", lq_track_get_chain (track));
   if (g_list_model_get_n_items (stems) > 0)
     {
       json_builder_set_member_name (builder, "stems");
@@ -290,6 +316,7 @@ lq_project_to_json (LqProject *self,
   write_fields (builder, G_OBJECT (self), project_fields, G_N_ELEMENTS (project_fields));
   json_builder_set_member_name (builder, "master");
   json_builder_add_value (builder, lq_chain_to_json (lq_project_get_master (self)));
+  write_snapshots (builder, "master_snapshots", lq_project_get_master (self));
   json_builder_set_member_name (builder, "tracks");
   json_builder_begin_array (builder);
   for (guint i = 0; i < g_list_model_get_n_items (tracks); i++)
@@ -381,6 +408,40 @@ copy_chain (LqChain *dest,
       lq_chain_remove (src, 0);
       lq_chain_append (dest, element);
     }
+}
+
+/* The snapshots write_snapshots() wrote into @json's @member (absent: none); FALSE when the
+ * member is not valid. */
+static gboolean
+read_snapshots (JsonObject *json,
+                const char *member,
+                LqChain    *chain)
+{
+  JsonNode *node = json_object_get_member (json, member);
+  JsonObject *object;
+  JsonNode *other;
+  const char *held;
+  g_autofree char *text = NULL;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return FALSE;
+  object = json_node_get_object (node);
+  held = get_string (object, "held");
+  if (g_strcmp0 (held, "A") != 0 && g_strcmp0 (held, "B") != 0)
+    return FALSE;
+  other = json_object_get_member (object, "other");
+  if (other != NULL)
+    {
+      g_autoptr(LqChain) check = lq_chain_new_from_json (other, NULL);
+
+      if (check == NULL)
+        return FALSE;
+      text = json_to_string (other, FALSE);
+    }
+  lq_chain_set_snapshots (chain, held[0] == 'B', text);
+  return TRUE;
 }
 
 /* A track from its JSON object, or NULL when the object is not valid. */
@@ -485,6 +546,8 @@ read_track (JsonNode *node,
   if (chain == NULL)
     return NULL;
   copy_chain (lq_track_get_chain (track), chain);
+  if (!read_snapshots (t, "chain_snapshots", lq_track_get_chain (track)))
+    return NULL;
   return g_steal_pointer (&track);
 }
 
@@ -563,7 +626,7 @@ lq_project_load (GFile         *file,
     goto corrupt;
   {
     g_autoptr(LqChain) master = lq_chain_new_from_json (json_object_get_member (object, "master"), NULL);
-    if (master == NULL)
+    if (master == NULL || !read_snapshots (object, "master_snapshots", lq_project_get_master (project)))
       goto corrupt;
     copy_chain (lq_project_get_master (project), master);
   }

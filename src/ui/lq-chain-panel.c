@@ -31,7 +31,6 @@ struct _LqChainPanel
   GHashTable *cards;       /* LqChainElement -> its LqElementCard (in card_box) */
   GHashTable *live;        /* LqChainElement (a reference) -> the running GstElement (a reference) */
   GtkWidget *stem_mixer;   /* LqStemMixer, made for the first track with stems */
-  GHashTable *snapshots;   /* LqChain (a reference) -> its Snapshots (A/B) */
 
   /* Template widgets */
   GtkWidget *box;
@@ -48,13 +47,6 @@ struct _LqChainPanel
   GtkWidget *empty_page;
   GtkWidget *snapshot_box;
 };
-
-/* The two settings snapshots of one chain. */
-typedef struct
-{
-  LqChainSnapshot *slot[2]; /* A and B, NULL until first stored */
-  int active;               /* the snapshot being edited (the chain holds its settings) */
-} Snapshots;
 
 G_DEFINE_FINAL_TYPE (LqChainPanel, lq_chain_panel, GTK_TYPE_WIDGET)
 
@@ -74,41 +66,30 @@ static GParamSpec *properties[N_PROPS];
 
 static void show_chain (LqChainPanel *self, LqChain *chain);
 
-static void
-snapshots_free (Snapshots *snapshots)
-{
-  g_clear_pointer (&snapshots->slot[0], lq_chain_snapshot_free);
-  g_clear_pointer (&snapshots->slot[1], lq_chain_snapshot_free);
-  g_free (snapshots);
-}
-
-/* Stores the chain's settings in the active snapshot and recalls snapshot @index (a copy of
- * the current settings the first time), on the chain's own elements when its structure is the
- * same, as one undoable step. */
+/* Stores the chain's settings as the snapshot it holds and recalls snapshot @index (the first
+ * time a copy of the current settings), on the chain's own elements when its structure is the
+ * same, as one undoable step. The chain keeps the other snapshot (lq_chain_set_snapshots()), so
+ * it is saved with the project. */
 static void
 switch_snapshot (LqChainPanel *self,
                  int           index)
 {
-  Snapshots *snapshots;
+  g_autoptr(LqChainSnapshot) held = NULL;
+  g_autoptr(LqChainSnapshot) other = NULL;
+  g_autofree char *stored = NULL;
+  const char *text;
 
-  if (self->chain == NULL || index < 0 || index > 1)
+  if (self->chain == NULL || index < 0 || index > 1 || lq_chain_get_snapshots (self->chain, &text) == index)
     return;
-  snapshots = g_hash_table_lookup (self->snapshots, self->chain);
-  if (snapshots == NULL)
-    {
-      snapshots = g_new0 (Snapshots, 1);
-      g_hash_table_insert (self->snapshots, g_object_ref (self->chain), snapshots);
-    }
-  if (snapshots->active == index)
-    return;
-  g_clear_pointer (&snapshots->slot[snapshots->active], lq_chain_snapshot_free);
-  snapshots->slot[snapshots->active] = lq_chain_snapshot_new (self->chain);
-  snapshots->active = index;
-  if (snapshots->slot[index] != NULL)
+  other = text != NULL ? lq_chain_snapshot_new_from_string (text, NULL) : NULL;
+  held = lq_chain_snapshot_new (self->chain);
+  stored = lq_chain_snapshot_to_string (held);
+  lq_chain_set_snapshots (self->chain, index, stored);
+  if (other != NULL)
     {
       /* Translators: an undoable step: recalling chain settings A or B */
       g_autofree char *label = g_strdup_printf (_("Recall Settings %s"), index == 0 ? "A" : "B");
-      lq_chain_snapshot_recall (snapshots->slot[index], self->chain, self->history, label);
+      lq_chain_snapshot_recall (other, self->chain, self->history, label);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
 }
@@ -116,9 +97,7 @@ switch_snapshot (LqChainPanel *self,
 static int
 get_snapshot (LqChainPanel *self)
 {
-  Snapshots *snapshots = self->chain != NULL ? g_hash_table_lookup (self->snapshots, self->chain) : NULL;
-
-  return snapshots != NULL ? snapshots->active : 0;
+  return self->chain != NULL ? lq_chain_get_snapshots (self->chain, NULL) : 0;
 }
 
 static void
@@ -459,7 +438,6 @@ lq_chain_panel_finalize (GObject *object)
   LqChainPanel *self = LQ_CHAIN_PANEL (object);
 
   g_clear_pointer (&self->cards, g_hash_table_unref);
-  g_clear_pointer (&self->snapshots, g_hash_table_unref);
   g_free (self->title);
 
   G_OBJECT_CLASS (lq_chain_panel_parent_class)->finalize (object);
@@ -534,7 +512,6 @@ lq_chain_panel_init (LqChainPanel *self)
 
   self->rate = 48000;
   self->cards = g_hash_table_new (NULL, NULL);
-  self->snapshots = g_hash_table_new_full (NULL, NULL, g_object_unref, (GDestroyNotify) snapshots_free);
   self->live = g_hash_table_new_full (NULL, NULL, g_object_unref, gst_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -609,8 +586,6 @@ lq_chain_panel_set_project (LqChainPanel *self,
 
   if (!g_set_object (&self->project, project))
     return;
-  /* Snapshots belong to the chains of the project shown. */
-  g_hash_table_remove_all (self->snapshots);
   if (self->track != NULL)
     lq_chain_panel_set_track (self, NULL);
   gtk_widget_set_visible (self->target_box, project != NULL);

@@ -6,11 +6,16 @@
  * alone; the snapshot survives its string form. */
 #include "config.h"
 
+#include <string.h>
+
 #include <gst/gst.h>
 
+#include "../lq-test-util.h"
 #include "lq-chain-runner.h"
 #include "lq-chain-snapshot.h"
 #include "lq-elements.h"
+#include "lq-engine-error.h"
+#include "lq-project.h"
 
 /* eq -> compressor -> limiter, with a few settings */
 static LqChain *
@@ -156,6 +161,78 @@ test_string (void)
   g_assert_nonnull (error);
 }
 
+/* A project keeps each chain's other snapshot (A/B): saved and loaded, it recalls the settings
+ * stored; a damaged snapshot member makes the file invalid, as any damaged member does. */
+static void
+test_saved (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("lq-snapshot-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "album.lacquer", NULL);
+  g_autofree char *source = g_build_filename (dir, "missing.wav", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) source_file = g_file_new_for_path (source);
+  g_autoptr(LqProject) project = lq_project_new ();
+  g_autoptr(LqProject) loaded = NULL;
+  g_autoptr(LqTrack) track = lq_track_new (source_file);
+  g_autoptr(LqChain) a = make_chain ();
+  g_autoptr(LqChainSnapshot) stored = lq_chain_snapshot_new (a);
+  g_autoptr(LqChainSnapshot) recalled = NULL;
+  g_autofree char *text = lq_chain_snapshot_to_string (stored);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  LqChain *chain;
+  const char *other;
+
+  /* The track's chain holds B (a limiter at -0.3) and keeps A; the master holds B, no A */
+  {
+    g_autoptr(LqChainElement) limiter = lq_chain_element_new ("lqlimiter");
+    lq_chain_element_set (limiter, "ceiling", "-0.3");
+    lq_chain_append (lq_track_get_chain (track), limiter);
+  }
+  lq_chain_set_snapshots (lq_track_get_chain (track), 1, text);
+  lq_chain_set_snapshots (lq_project_get_master (project), 1, NULL);
+  lq_project_append_track (project, track);
+  g_assert_true (lq_project_save (project, file, NULL, &error));
+  g_assert_no_error (error);
+
+  loaded = lq_project_load (file, NULL, &error);
+  g_assert_no_error (error);
+  chain = lq_track_get_chain (lq_project_get_track (loaded, 0));
+  g_assert_cmpint (lq_chain_get_snapshots (chain, &other), ==, 1);
+  g_assert_nonnull (other);
+  g_assert_cmpfloat (g_ascii_strtod (lq_chain_element_get (lq_chain_get_element (chain, 0), "ceiling"), NULL), ==, -0.3);
+  /* Recalling the loaded A gives A's settings: the compressor and the limiter at -1 */
+  recalled = lq_chain_snapshot_new_from_string (other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (lq_chain_snapshot_recall (recalled, chain, NULL, NULL), ==, LQ_SNAPSHOT_RECALL_REPLACED);
+  g_assert_true (lq_chain_snapshot_equal (stored, chain));
+  g_assert_cmpint (lq_chain_get_snapshots (lq_project_get_master (loaded), &other), ==, 1);
+  g_assert_null (other);
+
+  /* A project whose chains have only their own settings writes no snapshot member */
+  lq_chain_set_snapshots (lq_track_get_chain (track), 0, NULL);
+  lq_chain_set_snapshots (lq_project_get_master (project), 0, NULL);
+  g_assert_true (lq_project_save (project, file, NULL, NULL));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, "snapshots"));
+
+  /* A damaged member: not a valid project */
+  g_clear_pointer (&contents, g_free);
+  lq_chain_set_snapshots (lq_project_get_master (project), 1, NULL);
+  g_assert_true (lq_project_save (project, file, NULL, NULL));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  {
+    g_autoptr(GString) damaged = g_string_new (contents);
+    g_assert_cmpuint (g_string_replace (damaged, "\"held\" : \"B\"", "\"held\" : \"C\"", 0), ==, 1);
+    g_assert_true (g_file_set_contents (path, damaged->str, -1, NULL));
+  }
+  g_clear_object (&loaded);
+  loaded = lq_project_load (file, NULL, &error);
+  g_assert_null (loaded);
+  g_assert_error (error, LQ_ENGINE_ERROR, LQ_ENGINE_ERROR_PROJECT_CORRUPT);
+  lq_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -167,5 +244,6 @@ main (int argc, char **argv)
   g_test_add_func ("/lq/chain-snapshot/recall-other-structure", test_recall_other_structure);
   g_test_add_func ("/lq/chain-snapshot/recall-undo", test_recall_undo);
   g_test_add_func ("/lq/chain-snapshot/string", test_string);
+  g_test_add_func ("/lq/chain-snapshot/saved", test_saved);
   return g_test_run ();
 }

@@ -512,7 +512,8 @@ ceiling_of (LqChainElement *limiter)
 
 /* Snapshots A and B of the master chain in the chain panel, while playing: switching stores
  * the settings edited and recalls the other snapshot's on the same element, which the running
- * player takes live (no new player); the recall is undoable. */
+ * player takes live (no new player); the recall is undoable; the snapshots are saved with the
+ * project. */
 static void
 test_snapshots (Fixture *f, gconstpointer data)
 {
@@ -558,6 +559,16 @@ test_snapshots (Fixture *f, gconstpointer data)
   /* Undo the recall of B */
   activate (f, "win.undo", NULL);
   g_assert_cmpfloat_with_epsilon (ceiling_of (limiter), -1.0, 1e-9);
+
+  /* The master holds B and keeps A: both go into the project file */
+  {
+    const char *other;
+    g_autofree char *json = lq_project_to_json (f->project, lq_project_get_file (f->project));
+
+    g_assert_cmpint (lq_chain_get_snapshots (master, &other), ==, 1);
+    g_assert_nonnull (other);
+    g_assert_nonnull (strstr (json, "\"master_snapshots\""));
+  }
 }
 
 /* The default chain of the preferences: element factories with optional presets, given to an
