@@ -1279,6 +1279,25 @@ lq_player_get_reference (LqPlayer *self)
 }
 
 /**
+ * lq_player_get_reference_ready:
+ *
+ * Returns: %TRUE when the reference selected is decoded (it is heard from the next buffer on),
+ *   or when none is selected; %FALSE while its worker decodes it (the album plays on)
+ */
+gboolean
+lq_player_get_reference_ready (LqPlayer *self)
+{
+  gboolean ready;
+
+  g_return_val_if_fail (LQ_IS_PLAYER (self), TRUE);
+
+  g_mutex_lock (&self->lock);
+  ready = self->ref == NULL || lq_album_reader_is_ready (self->ref->reader);
+  g_mutex_unlock (&self->lock);
+  return ready;
+}
+
+/**
  * lq_player_set_reference_position:
  *
  * Whether references play at the album's position (shared, the default) or each keeps its

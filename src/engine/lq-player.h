@@ -111,6 +111,7 @@ gboolean    lq_player_set_reference (LqPlayer    *self,
                                      LqTrack     *reference,
                                      GError     **error);
 LqTrack    *lq_player_get_reference (LqPlayer    *self);
+gboolean    lq_player_get_reference_ready (LqPlayer *self);
 void        lq_player_set_reference_position (LqPlayer            *self,
                                               LqReferencePosition  mode);
 LqReferencePosition lq_player_get_reference_position (LqPlayer *self);
