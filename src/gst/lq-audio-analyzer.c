@@ -6,6 +6,7 @@
 #include <gst/audio/audio.h>
 
 #include "lq-audio-analyzer.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-audio-analyzer
@@ -284,8 +285,14 @@ lq_audio_analyzer_constructed (GObject *object)
     priv->interval = G_PARAM_SPEC_UINT64 (pspec)->default_value;
 }
 
-/* The subclass owns the specs (with its own ids): they are told apart by name. */
-static void
+/**
+ * lq_audio_analyzer_get_property:
+ *
+ * The #GObjectClass.get_property of a subclass (GObject does not inherit it): `interval` and
+ * `post-messages` (told apart by name, as the subclass owns their specs), and the subclass's
+ * properties tied to its fields with lq_gst_util_install_properties().
+ */
+void
 lq_audio_analyzer_get_property (GObject    *object,
                                 guint       prop_id,
                                 GValue     *value,
@@ -295,17 +302,25 @@ lq_audio_analyzer_get_property (GObject    *object,
   LqAudioAnalyzerPrivate *priv = lq_audio_analyzer_get_instance_private (self);
   const char *name = g_param_spec_get_name (pspec);
 
+  if (!g_str_equal (name, "interval") && !g_str_equal (name, "post-messages"))
+    {
+      lq_gst_util_get_property (object, prop_id, value, pspec);
+      return;
+    }
   GST_OBJECT_LOCK (self);
   if (g_str_equal (name, "interval"))
     g_value_set_uint64 (value, priv->interval);
-  else if (g_str_equal (name, "post-messages"))
-    g_value_set_boolean (value, priv->post_messages);
   else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    g_value_set_boolean (value, priv->post_messages);
   GST_OBJECT_UNLOCK (self);
 }
 
-static void
+/**
+ * lq_audio_analyzer_set_property:
+ *
+ * The #GObjectClass.set_property of a subclass, as lq_audio_analyzer_get_property().
+ */
+void
 lq_audio_analyzer_set_property (GObject      *object,
                                 guint         prop_id,
                                 const GValue *value,
@@ -315,13 +330,16 @@ lq_audio_analyzer_set_property (GObject      *object,
   LqAudioAnalyzerPrivate *priv = lq_audio_analyzer_get_instance_private (self);
   const char *name = g_param_spec_get_name (pspec);
 
+  if (!g_str_equal (name, "interval") && !g_str_equal (name, "post-messages"))
+    {
+      lq_gst_util_set_property (object, prop_id, value, pspec);
+      return;
+    }
   GST_OBJECT_LOCK (self);
   if (g_str_equal (name, "interval"))
     priv->interval = g_value_get_uint64 (value);
-  else if (g_str_equal (name, "post-messages"))
-    priv->post_messages = g_value_get_boolean (value);
   else
-    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    priv->post_messages = g_value_get_boolean (value);
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -335,8 +353,6 @@ lq_audio_analyzer_class_init (LqAudioAnalyzerClass *klass)
   GST_DEBUG_CATEGORY_INIT (lq_audio_analyzer_debug, "lqaudioanalyzer", 0, "Lacquer audio analyzer base");
 
   object_class->constructed = lq_audio_analyzer_constructed;
-  object_class->get_property = lq_audio_analyzer_get_property;
-  object_class->set_property = lq_audio_analyzer_set_property;
 
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (lq_audio_analyzer_transform_ip);
   trans_class->transform_ip_on_passthrough = TRUE;

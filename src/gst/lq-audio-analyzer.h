@@ -35,8 +35,9 @@ G_DECLARE_DERIVABLE_TYPE (LqAudioAnalyzer, lq_audio_analyzer, LQ, AUDIO_ANALYZER
  *
  * - the `interval` and `post-messages` properties: a subclass installs the specs of
  *   lq_audio_analyzer_param_spec_interval() and lq_audio_analyzer_param_spec_post_messages()
- *   among its own (their range, default and blurb are its own) and hands them to the parent
- *   class's get_property() and set_property();
+ *   among its own (their range, default and blurb are its own), ties its other properties to
+ *   its fields with lq_gst_util_install_properties(), and uses lq_audio_analyzer_get_property()
+ *   and lq_audio_analyzer_set_property() as its get_property and set_property;
  * - controller sync (gst_object_sync_values) at each buffer's stream time;
  * - the split of each buffer at the interval boundaries, counted in frames, and an element
  *   message named @message_name at the end of each interval whose first fields are
@@ -78,6 +79,14 @@ GParamSpec *lq_audio_analyzer_param_spec_interval      (GstClockTime          mi
                                                         GstClockTime          default_interval);
 GParamSpec *lq_audio_analyzer_param_spec_post_messages (const char           *blurb);
 
+void        lq_audio_analyzer_get_property             (GObject              *object,
+                                                        guint                 prop_id,
+                                                        GValue               *value,
+                                                        GParamSpec           *pspec);
+void        lq_audio_analyzer_set_property             (GObject              *object,
+                                                        guint                 prop_id,
+                                                        const GValue         *value,
+                                                        GParamSpec           *pspec);
 guint       lq_audio_analyzer_get_rate                 (LqAudioAnalyzer      *self);
 guint64     lq_audio_analyzer_get_interval_frames      (LqAudioAnalyzer      *self);
 void        lq_audio_analyzer_request_reset            (LqAudioAnalyzer      *self);

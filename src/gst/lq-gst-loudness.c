@@ -10,6 +10,7 @@
 #include <gst/audio/audio.h>
 
 #include "lq-gst-loudness.h"
+#include "lq-gst-util.h"
 
 /* ------------------------------------------------------------------------------------------
  * LqLoudnessMeter
@@ -413,6 +414,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* `interval` and `post-messages` are LqAudioAnalyzer's */
+static const LqGstField fields[N_PROPS] = {
+  [PROP_TRUE_PEAK_FILTER] = LQ_GST_FIELD (LqGstLoudness, filter),
+};
+
 enum {
   SIGNAL_RESET,
   N_SIGNALS
@@ -560,56 +566,6 @@ lq_gst_loudness_finalize (GObject *object)
 }
 
 static void
-lq_gst_loudness_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  LqGstLoudness *self = LQ_GST_LOUDNESS (object);
-
-  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
-    {
-      G_OBJECT_CLASS (lq_gst_loudness_parent_class)->get_property (object, prop_id, value, pspec);
-      return;
-    }
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_TRUE_PEAK_FILTER:
-      g_value_set_enum (value, self->filter);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-lq_gst_loudness_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
-{
-  LqGstLoudness *self = LQ_GST_LOUDNESS (object);
-
-  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
-    {
-      G_OBJECT_CLASS (lq_gst_loudness_parent_class)->set_property (object, prop_id, value, pspec);
-      return;
-    }
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_TRUE_PEAK_FILTER:
-      self->filter = g_value_get_enum (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 lq_gst_loudness_class_init (LqGstLoudnessClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -619,8 +575,6 @@ lq_gst_loudness_class_init (LqGstLoudnessClass *klass)
   GST_DEBUG_CATEGORY_INIT (lq_gst_loudness_debug, "lqloudness", 0, "Lacquer loudness meter");
 
   object_class->finalize = lq_gst_loudness_finalize;
-  object_class->get_property = lq_gst_loudness_get_property;
-  object_class->set_property = lq_gst_loudness_set_property;
 
   analyzer_class->message_name = "lqloudness";
   analyzer_class->post_at_eos = TRUE;
@@ -643,7 +597,9 @@ lq_gst_loudness_class_init (LqGstLoudnessClass *klass)
                        "Interpolation filter of the true-peak meter (applies from the next caps)",
                        LQ_TYPE_GST_TRUE_PEAK_FILTER, LQ_GST_TRUE_PEAK_FILTER_PRECISE,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  object_class->get_property = lq_audio_analyzer_get_property;
+  object_class->set_property = lq_audio_analyzer_set_property;
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 
   /**
    * LqGstLoudness::reset:
@@ -662,5 +618,5 @@ lq_gst_loudness_class_init (LqGstLoudnessClass *klass)
 static void
 lq_gst_loudness_init (LqGstLoudness *self)
 {
-  self->filter = LQ_GST_TRUE_PEAK_FILTER_PRECISE;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
 }

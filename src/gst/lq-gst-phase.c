@@ -9,6 +9,7 @@
 
 #include "lq-correlation.h"
 #include "lq-gst-phase.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-phase
@@ -75,6 +76,12 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* `interval` and `post-messages` are LqAudioAnalyzer's */
+static const LqGstField fields[N_PROPS] = {
+  [PROP_TIME_CONSTANT] = LQ_GST_FIELD (LqGstPhase, time_constant),
+  [PROP_SCOPE_POINTS] = LQ_GST_FIELD (LqGstPhase, scope_points),
+};
 
 /* Copies the properties into the kernel. The scope buffer is (re)allocated only when
  * `scope-points` grows, which a UI does not do while playing. */
@@ -175,62 +182,6 @@ lq_gst_phase_finalize (GObject *object)
 }
 
 static void
-lq_gst_phase_get_property (GObject    *object,
-                           guint       prop_id,
-                           GValue     *value,
-                           GParamSpec *pspec)
-{
-  LqGstPhase *self = LQ_GST_PHASE (object);
-
-  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
-    {
-      G_OBJECT_CLASS (lq_gst_phase_parent_class)->get_property (object, prop_id, value, pspec);
-      return;
-    }
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_TIME_CONSTANT:
-      g_value_set_double (value, self->time_constant);
-      break;
-    case PROP_SCOPE_POINTS:
-      g_value_set_uint (value, self->scope_points);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-lq_gst_phase_set_property (GObject      *object,
-                           guint         prop_id,
-                           const GValue *value,
-                           GParamSpec   *pspec)
-{
-  LqGstPhase *self = LQ_GST_PHASE (object);
-
-  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
-    {
-      G_OBJECT_CLASS (lq_gst_phase_parent_class)->set_property (object, prop_id, value, pspec);
-      return;
-    }
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_TIME_CONSTANT:
-      self->time_constant = g_value_get_double (value);
-      break;
-    case PROP_SCOPE_POINTS:
-      self->scope_points = g_value_get_uint (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 lq_gst_phase_class_init (LqGstPhaseClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -241,8 +192,6 @@ lq_gst_phase_class_init (LqGstPhaseClass *klass)
   GST_DEBUG_CATEGORY_INIT (lq_gst_phase_debug, "lqphase", 0, "Lacquer correlation and goniometer");
 
   object_class->finalize = lq_gst_phase_finalize;
-  object_class->get_property = lq_gst_phase_get_property;
-  object_class->set_property = lq_gst_phase_set_property;
 
   analyzer_class->message_name = "lqphase";
   analyzer_class->setup = lq_gst_phase_setup;
@@ -267,12 +216,13 @@ lq_gst_phase_class_init (LqGstPhaseClass *klass)
                        "Most goniometer (L, R) pairs per message (0: none)",
                        0, LQ_CORRELATION_SCOPE_POINTS, DEFAULT_SCOPE_POINTS, flags);
   properties[PROP_POST_MESSAGES] = lq_audio_analyzer_param_spec_post_messages ("Post the messages on the bus");
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  object_class->get_property = lq_audio_analyzer_get_property;
+  object_class->set_property = lq_audio_analyzer_set_property;
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 }
 
 static void
 lq_gst_phase_init (LqGstPhase *self)
 {
-  self->time_constant = DEFAULT_TIME_CONSTANT;
-  self->scope_points = DEFAULT_SCOPE_POINTS;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
 }

@@ -8,6 +8,7 @@
 #include <gst/audio/audio.h>
 
 #include "lq-gst-spectrum.h"
+#include "lq-gst-util.h"
 
 /**
  * SECTION:lq-gst-spectrum
@@ -109,6 +110,22 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* `interval` and `post-messages` are LqAudioAnalyzer's */
+#define FIELD(member) LQ_GST_FIELD (LqGstSpectrum, member)
+static const LqGstField fields[N_PROPS] = {
+  [PROP_FFT_SIZE] = FIELD (fft_size),
+  [PROP_WINDOW] = FIELD (window),
+  [PROP_OVERLAP] = FIELD (overlap),
+  [PROP_SMOOTHING] = FIELD (smoothing),
+  [PROP_AVERAGING] = FIELD (averaging),
+  [PROP_PEAK_HOLD] = FIELD (peak_hold),
+  [PROP_PEAK_DECAY] = FIELD (peak_decay),
+  [PROP_N_POINTS] = FIELD (n_points),
+  [PROP_MIN_FREQUENCY] = FIELD (min_frequency),
+  [PROP_MAX_FREQUENCY] = FIELD (max_frequency),
+};
+#undef FIELD
 
 GType
 lq_gst_spectrum_window_get_type (void)
@@ -276,58 +293,8 @@ lq_gst_spectrum_finalize (GObject *object)
   G_OBJECT_CLASS (lq_gst_spectrum_parent_class)->finalize (object);
 }
 
-static void
-lq_gst_spectrum_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  LqGstSpectrum *self = LQ_GST_SPECTRUM (object);
-
-  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
-    {
-      G_OBJECT_CLASS (lq_gst_spectrum_parent_class)->get_property (object, prop_id, value, pspec);
-      return;
-    }
-  GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_FFT_SIZE:
-      g_value_set_uint (value, self->fft_size);
-      break;
-    case PROP_WINDOW:
-      g_value_set_enum (value, self->window);
-      break;
-    case PROP_OVERLAP:
-      g_value_set_double (value, self->overlap);
-      break;
-    case PROP_SMOOTHING:
-      g_value_set_double (value, self->smoothing);
-      break;
-    case PROP_AVERAGING:
-      g_value_set_double (value, self->averaging);
-      break;
-    case PROP_PEAK_HOLD:
-      g_value_set_double (value, self->peak_hold);
-      break;
-    case PROP_PEAK_DECAY:
-      g_value_set_double (value, self->peak_decay);
-      break;
-    case PROP_N_POINTS:
-      g_value_set_uint (value, self->n_points);
-      break;
-    case PROP_MIN_FREQUENCY:
-      g_value_set_double (value, self->min_frequency);
-      break;
-    case PROP_MAX_FREQUENCY:
-      g_value_set_double (value, self->max_frequency);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-  GST_OBJECT_UNLOCK (self);
-}
-
+/* The FFT size is rounded down to a power of two; the rest are the fields' (lq-gst-util,
+ * through LqAudioAnalyzer). */
 static void
 lq_gst_spectrum_set_property (GObject      *object,
                               guint         prop_id,
@@ -336,47 +303,13 @@ lq_gst_spectrum_set_property (GObject      *object,
 {
   LqGstSpectrum *self = LQ_GST_SPECTRUM (object);
 
-  if (prop_id == PROP_INTERVAL || prop_id == PROP_POST_MESSAGES)
+  if (prop_id != PROP_FFT_SIZE)
     {
-      G_OBJECT_CLASS (lq_gst_spectrum_parent_class)->set_property (object, prop_id, value, pspec);
+      lq_audio_analyzer_set_property (object, prop_id, value, pspec);
       return;
     }
   GST_OBJECT_LOCK (self);
-  switch (prop_id)
-    {
-    case PROP_FFT_SIZE:
-      self->fft_size = valid_fft_size (g_value_get_uint (value));
-      break;
-    case PROP_WINDOW:
-      self->window = g_value_get_enum (value);
-      break;
-    case PROP_OVERLAP:
-      self->overlap = g_value_get_double (value);
-      break;
-    case PROP_SMOOTHING:
-      self->smoothing = g_value_get_double (value);
-      break;
-    case PROP_AVERAGING:
-      self->averaging = g_value_get_double (value);
-      break;
-    case PROP_PEAK_HOLD:
-      self->peak_hold = g_value_get_double (value);
-      break;
-    case PROP_PEAK_DECAY:
-      self->peak_decay = g_value_get_double (value);
-      break;
-    case PROP_N_POINTS:
-      self->n_points = g_value_get_uint (value);
-      break;
-    case PROP_MIN_FREQUENCY:
-      self->min_frequency = g_value_get_double (value);
-      break;
-    case PROP_MAX_FREQUENCY:
-      self->max_frequency = g_value_get_double (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
+  self->fft_size = valid_fft_size (g_value_get_uint (value));
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -392,8 +325,6 @@ lq_gst_spectrum_class_init (LqGstSpectrumClass *klass)
   GST_DEBUG_CATEGORY_INIT (lq_gst_spectrum_debug, "lqspectrum", 0, "Lacquer spectrum analyzer");
 
   object_class->finalize = lq_gst_spectrum_finalize;
-  object_class->get_property = lq_gst_spectrum_get_property;
-  object_class->set_property = lq_gst_spectrum_set_property;
 
   analyzer_class->message_name = "lqspectrum";
   analyzer_class->setup = lq_gst_spectrum_setup;
@@ -447,7 +378,9 @@ lq_gst_spectrum_class_init (LqGstSpectrumClass *klass)
                          2.0, 192000.0, DEFAULT_MAX_FREQUENCY, ready);
   properties[PROP_POST_MESSAGES] =
     lq_audio_analyzer_param_spec_post_messages ("Post the spectrum messages on the bus");
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  object_class->get_property = lq_audio_analyzer_get_property;
+  object_class->set_property = lq_gst_spectrum_set_property;
+  lq_gst_util_install_properties (object_class, N_PROPS, properties, fields);
 
   gst_type_mark_as_plugin_api (LQ_TYPE_GST_SPECTRUM_WINDOW, 0);
 }
@@ -455,16 +388,7 @@ lq_gst_spectrum_class_init (LqGstSpectrumClass *klass)
 static void
 lq_gst_spectrum_init (LqGstSpectrum *self)
 {
-  self->fft_size = DEFAULT_FFT_SIZE;
-  self->window = DEFAULT_WINDOW;
-  self->overlap = DEFAULT_OVERLAP;
-  self->smoothing = DEFAULT_SMOOTHING;
-  self->averaging = DEFAULT_AVERAGING;
-  self->peak_hold = DEFAULT_PEAK_HOLD;
-  self->peak_decay = DEFAULT_PEAK_DECAY;
-  self->n_points = DEFAULT_N_POINTS;
-  self->min_frequency = DEFAULT_MIN_FREQUENCY;
-  self->max_frequency = DEFAULT_MAX_FREQUENCY;
+  lq_gst_util_init_fields (GST_OBJECT (self), N_PROPS, properties);
 }
 
 /**
