@@ -246,13 +246,18 @@ measured_cb (GObject      *object,
 }
 
 static void
-start_measuring (LqWindow *self)
+cancel_measuring (LqWindow *self)
 {
-
   g_clear_handle_id (&self->measure_idle, g_source_remove);
   if (self->delivering != NULL)
     g_cancellable_cancel (self->delivering);
   g_clear_object (&self->delivering);
+}
+
+static void
+start_measuring (LqWindow *self)
+{
+  cancel_measuring (self);
   if (lq_project_get_n_tracks (self->project) == 0)
     {
       g_clear_pointer (&self->delivered, lq_album_loudness_free);
@@ -280,26 +285,14 @@ static void
 schedule_measuring (LqWindow *self,
                     guint     delay_ms)
 {
-  if (self->delivering != NULL)
-    g_cancellable_cancel (self->delivering);
-  g_clear_object (&self->delivering);
+  cancel_measuring (self);
   if (self->delivered != NULL && !self->delivered_stale)
     {
       self->delivered_stale = TRUE;
       lq_track_list_set_loudness_stale (self->track_list, TRUE);
       update_summary (self);
     }
-  g_clear_handle_id (&self->measure_idle, g_source_remove);
   self->measure_idle = g_timeout_add (delay_ms, measure_idle_cb, self);
-}
-
-static void
-cancel_measuring (LqWindow *self)
-{
-  g_clear_handle_id (&self->measure_idle, g_source_remove);
-  if (self->delivering != NULL)
-    g_cancellable_cancel (self->delivering);
-  g_clear_object (&self->delivering);
 }
 
 /* ---- Model signals ---- */
