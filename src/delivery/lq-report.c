@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "lq-decoder.h"
+#include "lq-dsp-util.h"
 #include "lq-engine-error.h"
 #include "lq-report.h"
 #include "lq-truepeak.h"
@@ -18,12 +19,6 @@
 /* Frames of history replayed into a fresh interpolator before counting a block sample by
  * sample: more than the longest true-peak filter (32 taps a phase), so the counts are exact. */
 #define WARMUP_FRAMES 64
-
-static double
-to_db (double linear)
-{
-  return linear > 0.0 ? 20.0 * log10 (linear) : -INFINITY;
-}
 
 static void
 problem_free (gpointer data)
@@ -300,8 +295,8 @@ lq_report_measure_file (LqReport      *self,
   track->sample_peak_dbfs = -INFINITY;
   for (guint ch = 0; ch < channels; ch++)
     {
-      track->true_peak_dbtp = MAX (track->true_peak_dbtp, to_db (v.true_peak[ch]));
-      track->sample_peak_dbfs = MAX (track->sample_peak_dbfs, to_db (v.sample_peak[ch]));
+      track->true_peak_dbtp = MAX (track->true_peak_dbtp, lq_gain_to_db (v.true_peak[ch]));
+      track->sample_peak_dbfs = MAX (track->sample_peak_dbfs, lq_gain_to_db (v.sample_peak[ch]));
     }
   track->ceiling_dbtp = self->preset.ceiling_dbtp;
   g_ptr_array_add (self->tracks, track);

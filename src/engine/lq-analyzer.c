@@ -9,18 +9,13 @@
 
 #include "lq-analyzer.h"
 #include "lq-decoder.h"
+#include "lq-dsp-util.h"
 #include "lq-engine-error.h"
 
 /* Frames per decoder read: large enough that per-call costs vanish, small enough for L2. */
 #define CHUNK_FRAMES 65536
 /* Progress reports at most this often (µs). */
 #define PROGRESS_INTERVAL (G_USEC_PER_SEC / 10)
-
-static double
-to_db (double linear)
-{
-  return linear > 0.0 ? 20.0 * log10 (linear) : -INFINITY;
-}
 
 void
 lq_analysis_free (LqAnalysis *self)
@@ -133,8 +128,8 @@ lq_analyze_file (GFile                  *file,
   self->sample_peak_dbfs = -INFINITY;
   for (guint c = 0; c < channels; c++)
     {
-      self->channel_true_peak_dbtp[c] = to_db (v.true_peak[c]);
-      self->channel_sample_peak_dbfs[c] = to_db (v.sample_peak[c]);
+      self->channel_true_peak_dbtp[c] = lq_gain_to_db (v.true_peak[c]);
+      self->channel_sample_peak_dbfs[c] = lq_gain_to_db (v.sample_peak[c]);
       self->true_peak_dbtp = MAX (self->true_peak_dbtp, self->channel_true_peak_dbtp[c]);
       self->sample_peak_dbfs = MAX (self->sample_peak_dbfs, self->channel_sample_peak_dbfs[c]);
     }

@@ -11,6 +11,7 @@
 
 #include "lq-album-reader.h"
 #include "lq-decoder.h"
+#include "lq-dsp-util.h"
 #include "lq-engine-error.h"
 #include "lq-gst-loudness.h"
 #include "lq-render.h"
@@ -89,12 +90,6 @@ track_meters_add (TrackMeters *tm,
   tm->pos += n;
 }
 
-static double
-to_db (double linear)
-{
-  return linear > 0.0 ? 20.0 * log10 (linear) : -INFINITY;
-}
-
 static void
 summarize (LqLoudnessMeter   *meter,
            LqLoudnessSummary *out)
@@ -109,8 +104,8 @@ summarize (LqLoudnessMeter   *meter,
   out->sample_peak_dbfs = -INFINITY;
   for (guint c = 0; c < v.channels; c++)
     {
-      out->true_peak_dbtp = MAX (out->true_peak_dbtp, to_db (v.true_peak[c]));
-      out->sample_peak_dbfs = MAX (out->sample_peak_dbfs, to_db (v.sample_peak[c]));
+      out->true_peak_dbtp = MAX (out->true_peak_dbtp, lq_gain_to_db (v.true_peak[c]));
+      out->sample_peak_dbfs = MAX (out->sample_peak_dbfs, lq_gain_to_db (v.sample_peak[c]));
     }
 }
 

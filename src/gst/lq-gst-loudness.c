@@ -9,6 +9,7 @@
 #include <ebur128.h>
 #include <gst/audio/audio.h>
 
+#include "lq-dsp-util.h"
 #include "lq-gst-loudness.h"
 #include "lq-gst-util.h"
 
@@ -441,12 +442,6 @@ lq_gst_true_peak_filter_get_type (void)
   return type;
 }
 
-static double
-to_db (double linear)
-{
-  return linear > 0.0 ? 20.0 * log10 (linear) : -INFINITY;
-}
-
 static GValue *
 db_array (GValue       *array,
           const double *linear,
@@ -458,7 +453,7 @@ db_array (GValue       *array,
       GValue v = G_VALUE_INIT;
 
       g_value_init (&v, G_TYPE_DOUBLE);
-      g_value_set_double (&v, to_db (linear[c]));
+      g_value_set_double (&v, lq_gain_to_db (linear[c]));
       gst_value_array_append_and_take_value (array, &v);
     }
   return array;
@@ -533,7 +528,7 @@ lq_gst_loudness_fill_message (LqAudioAnalyzer *analyzer,
                      "loudness-range", G_TYPE_DOUBLE, v.lra,
                      "max-momentary", G_TYPE_DOUBLE, v.max_momentary,
                      "max-short-term", G_TYPE_DOUBLE, v.max_short_term,
-                     "plr", G_TYPE_DOUBLE, to_db (highest) - v.integrated,
+                     "plr", G_TYPE_DOUBLE, lq_gain_to_db (highest) - v.integrated,
                      "frames", G_TYPE_UINT64, v.frames,
                      NULL);
   gst_structure_take_value (s, "true-peak", db_array (&tp, v.interval_true_peak, v.channels));
