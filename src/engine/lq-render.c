@@ -423,11 +423,11 @@ lq_render_measure_tracks (LqProject     *project,
   return ok ? g_steal_pointer (&lufs) : NULL;
 }
 
-/* The album measured from @reader; the tracks of the result are @tracks (references taken
- * here), one per placement, or left NULL when @tracks is NULL. */
+/* The album measured from @reader; with @take_tracks the result refers to the tracks of the
+ * reader's placements (in the thread that owns the project only), else they are left NULL. */
 static LqAlbumLoudness *
 measure_album (LqAlbumReader  *reader,
-               LqTrack *const *tracks,
+               gboolean        take_tracks,
                GCancellable   *cancellable,
                GError        **error)
 {
@@ -438,8 +438,8 @@ measure_album (LqAlbumReader  *reader,
   track_meters_free (meters, NULL, result);
   if (!ok)
     return NULL;
-  for (guint i = 0; tracks != NULL && i < result->n_tracks; i++)
-    result->tracks[i].track = g_object_ref (tracks[i]);
+  for (guint i = 0; take_tracks && i < result->n_tracks; i++)
+    result->tracks[i].track = g_object_ref (lq_album_reader_get_sequence (reader)->placements[i].track);
   return g_steal_pointer (&result);
 }
 
@@ -458,19 +458,13 @@ lq_render_measure (LqProject     *project,
                    GError       **error)
 {
   g_autoptr(LqAlbumReader) reader = NULL;
-  g_autoptr(GPtrArray) tracks = NULL;
-  const LqSequence *seq;
 
   g_return_val_if_fail (LQ_IS_PROJECT (project), NULL);
 
   reader = lq_album_reader_new (project, error);
   if (reader == NULL)
     return NULL;
-  seq = lq_album_reader_get_sequence (reader);
-  tracks = g_ptr_array_new ();
-  for (guint i = 0; i < seq->n_placements; i++)
-    g_ptr_array_add (tracks, seq->placements[i].track);
-  return measure_album (reader, (LqTrack *const *) tracks->pdata, cancellable, error);
+  return measure_album (reader, TRUE, cancellable, error);
 }
 
 typedef struct
@@ -501,7 +495,7 @@ measure_thread (gpointer user_data)
   LqAlbumLoudness *result;
 
   lq_thread_lower_priority ();
-  result = measure_album (data->reader, NULL, g_task_get_cancellable (task), &error);
+  result = measure_album (data->reader, FALSE, g_task_get_cancellable (task), &error);
   if (result != NULL)
     g_task_return_pointer (task, result, (GDestroyNotify) lq_album_loudness_free);
   else
